@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin wrappers that render replies through ``bot.replies``."""

@@ -1,0 +1,410 @@
+"""NLU and triage benchmark: stratified k-fold cross-validation per language, baselines, external checks.
+
+    .venv/bin/python -m bench.nlu [--folds 5] [--skip-rasa-default] [--skip-external]
+
+Writes ``bench/results/nlu.json``, ``bench/results/summary.md`` (also copied into
+README.md between the bench markers) and confusion-matrix plots in ``docs/``.
+External sets are read from ``../shared/external-eval/`` for figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, make_pipeline
+from tqdm import tqdm
+
+from bot import INTENTS, LANGUAGES
+from bot.engine import engine_environment
+from bot.language import default_identifier
+from bot.rules import default_rule_layer
+from bot.settings import Settings
+from bot.triage import Triager, judge
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DOCS = ROOT / "docs"
+EXTERNAL = ROOT.parent / "shared" / "external-eval"
+README = ROOT / "README.md"
+CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
+_ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+RASA_DEFAULT_CONFIG = 'recipe: default.v1\nlanguage: xx\nassistant_id: baseline\npipeline: []\npolicies: []\n'
+
+
+@dataclass
+class Example:
+    text: str
+    annotated: str
+    intent: str
+    full_intent: str
+    language: str
+    spans: list[tuple[str, int, int]]  # (indicator, start, end) in text
+
+    @property
+    def gold_urgency(self) -> str:
+        """The contract's urgency implied by the annotation."""
+        codes = {code for code, _, _ in self.spans}
+        if self.intent == "emergency":
+            return "emergency"
+        if codes & {"minor", "violence", "restricted_movement", "threats"}:
+            return "high"
+        if codes or self.intent in CASE_INTENTS:
+            return "normal"
+        return "low"
+
+
+def parse_annotation(annotated: str) -> tuple[str, list[tuple[str, int, int]]]:
+    text, spans, position, cursor = [], [], 0, 0
+    for match in _ENTITY.finditer(annotated):
+        text.append(annotated[cursor:match.start()])
+        position += match.start() - cursor
+        words = match.group(1)
+        spans.append((match.group(2), position, position + len(words)))
+        text.append(words)
+        position += len(words)
+        cursor = match.end()
+    text.append(annotated[cursor:])
+    return "".join(text), spans
+
+
+def load_examples() -> list[Example]:
+    examples = []
+    for language in LANGUAGES:
+        for path in sorted((ROOT / "nlu_data" / language).glob("*.yml")):
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for block in document.get("nlu", []):
+                if "intent" not in block:
+                    continue
+                for line in str(block["examples"]).splitlines():
+                    line = line.strip()
+                    if not line.startswith("- "):
+                        continue
+                    annotated = line[2:].strip()
+                    text, spans = parse_annotation(annotated)
+                    full = block["intent"]
+                    examples.append(Example(text, annotated, full.split("/")[0], full, language, spans))
+    return examples
+
+
+def run_engine_fold(config_path: str, train: list[Example], texts: list[str]) -> list[dict]:
+    """Train on ``train`` and parse ``texts`` inside the engine env."""
+    settings = Settings()
+    with tempfile.TemporaryDirectory() as workdir:
+        job = Path(workdir) / "job.json"
+        out = Path(workdir) / "out.json"
+        job.write_text(json.dumps({
+            "config": config_path, "domain": str(ROOT / "domain.yml"), "texts": texts,
+            "train": [{"full_intent": e.full_intent, "annotated": e.annotated} for e in train],
+        }, ensure_ascii=False), encoding="utf-8")
+        log = RESULTS / "engine_cv.log"
+        with open(log, "ab") as handle:
+            subprocess.run(
+                [str(settings.engine_venv / "bin" / "python"), str(ROOT / "bench" / "engine_cv.py"), str(job), str(out)],
+                check=True, cwd=ROOT, env=engine_environment(settings), stdout=handle, stderr=subprocess.STDOUT,
+            )
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def tfidf_baseline(train: list[Example], test: list[Example]) -> list[str]:
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+    ])
+    model = make_pipeline(features, LogisticRegression(max_iter=2000, C=10))
+    model.fit([e.text for e in train], [e.intent for e in train])
+    return list(model.predict([e.text for e in test]))
+
+
+def _span_f1(gold: list[list[tuple[str, int, int]]], predicted: list[list[tuple[str, int, int]]]) -> float:
+    """Entity-level F1: a predicted span counts when a gold span of the same code overlaps it."""
+    tp = fp = fn = 0
+    for gold_spans, predicted_spans in zip(gold, predicted):
+        matched = set()
+        for code, start, end in predicted_spans:
+            hit = next((i for i, (g, s, e) in enumerate(gold_spans)
+                        if g == code and i not in matched and start < e and s < end), None)
+            if hit is None:
+                fp += 1
+            else:
+                matched.add(hit)
+                tp += 1
+        fn += len(gold_spans) - len(matched)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _code_f1(gold: list[set[str]], predicted: list[set[str]]) -> float:
+    tp = sum(len(g & p) for g, p in zip(gold, predicted))
+    fp = sum(len(p - g) for g, p in zip(gold, predicted))
+    fn = sum(len(g - p) for g, p in zip(gold, predicted))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _evidence_spans(text: str, evidence: list[dict]) -> list[tuple[str, int, int]]:
+    spans = []
+    for item in evidence:
+        start = text.find(item["text"])
+        if start >= 0:
+            spans.append((item["indicator"], start, start + len(item["text"])))
+    return spans
+
+
+def intent_scores(gold: list[str], predicted: list[str]) -> dict:
+    labels = sorted(set(gold))
+    return {
+        "intent_macro_f1": round(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0), 4),
+        "intent_accuracy": round(accuracy_score(gold, predicted), 4),
+    }
+
+
+def emergency_scores(gold_urgency: list[str], predicted_urgency: list[str]) -> dict:
+    positives = [p for g, p in zip(gold_urgency, predicted_urgency) if g == "emergency"]
+    negatives = [p for g, p in zip(gold_urgency, predicted_urgency) if g != "emergency"]
+    return {
+        "emergency_recall": round(sum(p == "emergency" for p in positives) / max(1, len(positives)), 4),
+        "false_emergency_rate": round(sum(p == "emergency" for p in negatives) / max(1, len(negatives)), 4),
+    }
+
+
+def evaluate(examples: list[Example], predictions: dict[str, list[dict]]) -> dict:
+    """Scores per system, per language and overall."""
+    report: dict = {}
+    groups = {language: [i for i, e in enumerate(examples) if e.language == language] for language in LANGUAGES}
+    groups["all"] = list(range(len(examples)))
+    for system, rows in predictions.items():
+        report[system] = {}
+        for group, indices in groups.items():
+            gold = [examples[i] for i in indices]
+            got = [rows[i] for i in indices]
+            scores = intent_scores([e.intent for e in gold], [r["intent"] for r in got])
+            if "urgency" in got[0]:
+                scores.update(emergency_scores([e.gold_urgency for e in gold], [r["urgency"] for r in got]))
+                scores["urgency_accuracy"] = round(accuracy_score([e.gold_urgency for e in gold], [r["urgency"] for r in got]), 4)
+            if "indicators" in got[0]:
+                scores["indicator_f1_entity"] = round(_span_f1([e.spans for e in gold], [r["spans"] for r in got]), 4)
+                scores["indicator_f1_message"] = round(_code_f1([{c for c, _, _ in e.spans} for e in gold],
+                                                                [set(r["indicators"]) for r in got]), 4)
+            if "rights_topic" in got[0]:
+                rights = [(e, r) for e, r in zip(gold, got) if e.intent == "ask_rights"]
+                scores["rights_topic_accuracy"] = round(
+                    sum(e.full_intent.split("/")[1] == r["rights_topic"] for e, r in rights) / max(1, len(rights)), 4)
+            scores["examples"] = len(indices)
+            report[system][group] = scores
+    return report
+
+
+def plot_confusion(examples: list[Example], rows: list[dict]) -> list[str]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    for language in LANGUAGES:
+        indices = [i for i, e in enumerate(examples) if e.language == language]
+        gold = [examples[i].intent for i in indices]
+        predicted = [rows[i]["intent"] for i in indices]
+        labels = [intent for intent in INTENTS if intent in set(gold) | set(predicted)]
+        matrix = confusion_matrix(gold, predicted, labels=labels)
+        figure, axis = plt.subplots(figsize=(8, 7))
+        axis.imshow(matrix, cmap="Blues")
+        axis.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
+        axis.set_yticks(range(len(labels)), labels, fontsize=8)
+        for (row, column), value in zip(((r, c) for r in range(len(labels)) for c in range(len(labels))), matrix.flat):
+            if value:
+                axis.text(column, row, str(value), ha="center", va="center", fontsize=7,
+                          color="white" if value > matrix.max() / 2 else "black")
+        axis.set_xlabel("predicted")
+        axis.set_ylabel("annotated")
+        axis.set_title(f"Intent confusion, {language} (cross-validation)")
+        figure.tight_layout()
+        path = DOCS / f"confusion_{language}.png"
+        figure.savefig(path, dpi=90)
+        plt.close(figure)
+        paths.append(str(path.relative_to(ROOT)))
+    return paths
+
+
+def external_lid() -> dict:
+    identifier = default_identifier()
+    rows = [json.loads(line) for line in (EXTERNAL / "lid.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    guesses = identifier.identify_many([row["text"] for row in rows])
+    by_language: dict[str, list[bool]] = defaultdict(list)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for row, guess in zip(rows, guesses):
+        by_language[row["lang"]].append(guess.language == row["lang"])
+        confusion[row["lang"]][guess.language] += 1
+    return {
+        language: {"accuracy": round(sum(hits) / len(hits), 4), "rows": len(hits), "predicted": dict(confusion[language])}
+        for language, hits in sorted(by_language.items())
+    }
+
+
+async def _triage_external(texts: list[str]) -> list[dict]:
+    from bot.cli import engine_for_batch
+
+    async with aiohttp.ClientSession() as session:
+        async with engine_for_batch(Settings(), session) as engine:
+            results = await Triager(engine).triage_many(texts)
+    return [r.to_contract() if hasattr(r, "to_contract") else {"error": str(r)} for r in results]
+
+
+def external_oos() -> dict:
+    rows = [json.loads(line) for line in (EXTERNAL / "oos.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    judged = asyncio.run(_triage_external([row["text"] for row in rows]))
+    by_source: dict[str, list[dict]] = defaultdict(list)
+    for row, result in zip(rows, judged):
+        by_source[row["source"]].append(result)
+    report = {}
+    for source, results in sorted(by_source.items()):
+        alarms = [r for r in results if r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"]
+        report[source] = {
+            "rows": len(results),
+            "false_alarm_rate": round(len(alarms) / len(results), 4),
+            "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in results) / len(results), 4),
+        }
+    every = [r for results in by_source.values() for r in results]
+    report["all"] = {
+        "rows": len(every),
+        "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency" for r in every) / len(every), 4),
+        "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in every) / len(every), 4),
+    }
+    return report
+
+
+def summary_markdown(results: dict) -> str:
+    cv = results["cross_validation"]
+    lines = [
+        f"Cross-validation: {results['folds']}-fold stratified by language and intent on "
+        f"{results['examples']} own examples (`make bench`, {results['date']}, {results['seconds']:.0f} s).",
+        "",
+        "| language | intent macro-F1 | accuracy | rights topic | indicator F1 (span / message) | urgency acc. | emergency recall | false emergency | TF-IDF+LR F1 | Rasa default F1 | model without rules: recall |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for group in (*LANGUAGES, "all"):
+        ours = cv["hotline"][group]
+        tfidf = cv.get("tfidf_lr", {}).get(group, {})
+        default = cv.get("rasa_default", {}).get(group, {})
+        model_only = cv.get("hotline_model_only", {}).get(group, {})
+        lines.append(
+            f"| {group} | {ours['intent_macro_f1']:.3f} | {ours['intent_accuracy']:.3f} | {ours['rights_topic_accuracy']:.3f} "
+            f"| {ours['indicator_f1_entity']:.3f} / {ours['indicator_f1_message']:.3f} | {ours['urgency_accuracy']:.3f} "
+            f"| {ours['emergency_recall']:.3f} | {ours['false_emergency_rate']:.3f} "
+            f"| {tfidf.get('intent_macro_f1', float('nan')):.3f} | {default.get('intent_macro_f1', float('nan')):.3f} "
+            f"| {model_only.get('emergency_recall', float('nan')):.3f} |"
+        )
+    keywords = cv.get("keywords_only", {})
+    if keywords:
+        lines += ["", "Emergency keyword layer alone: " + ", ".join(
+            f"{g} recall {keywords[g]['emergency_recall']:.3f} / false {keywords[g]['false_emergency_rate']:.3f}"
+            for g in (*LANGUAGES, "all"))]
+    if "external" in results:
+        lid = results["external"].get("lid", {})
+        oos = results["external"].get("oos", {})
+        if lid:
+            lines += ["", "External language identification (`../shared/external-eval/lid.jsonl`): " + ", ".join(
+                f"{language} {scores['accuracy']:.3f} ({scores['rows']})" for language, scores in lid.items())]
+        if oos:
+            lines += ["", "External false alarms on everyday requests (`oos.jsonl`, judged emergency, seek_help or "
+                      "report_suspicion): " + ", ".join(
+                          f"{source} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
+                          for source, scores in oos.items())]
+    lines += ["", "Confusion matrices: " + ", ".join(f"[{Path(p).stem}]({p})" for p in results.get("plots", []))]
+    return "\n".join(lines)
+
+
+def update_readme(summary: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        README.write_text(f"{before}{start}\n{summary}\n{end}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
+    parser.add_argument("--skip-external", action="store_true", help="leave out the external-eval figures")
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    DOCS.mkdir(exist_ok=True)
+    started = time.monotonic()
+
+    examples = load_examples()
+    strata = [f"{e.language}:{e.intent}" for e in examples]
+    folds = list(StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=7).split(examples, strata))
+    rules = default_rule_layer()
+    identifier = default_identifier()
+    matches = [rules.analyse(e.text) for e in examples]
+    guesses = identifier.identify_many([e.text for e in examples])
+
+    systems = ["hotline", "tfidf_lr"] + ([] if args.skip_rasa_default else ["rasa_default"])
+    predictions: dict[str, list] = {name: [None] * len(examples) for name in systems + ["hotline_model_only", "keywords_only"]}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        handle.write(RASA_DEFAULT_CONFIG)
+        default_config = handle.name
+    progress = tqdm(total=len(folds) * len(systems), desc="cross-validation", unit="run", file=sys.stderr)
+    for train_index, test_index in folds:
+        train = [examples[i] for i in train_index]
+        test = [examples[i] for i in test_index]
+        for position, label in zip(test_index, tfidf_baseline(train, test)):
+            predictions["tfidf_lr"][position] = {"intent": label}
+        progress.update()
+        parses = run_engine_fold(str(ROOT / "config.yml"), train, [e.text for e in test])
+        for position, parse in zip(test_index, parses):
+            example = examples[position]
+            for name, rule_matches in (("hotline", matches[position]), ("hotline_model_only", [])):
+                triage = judge(example.text, parse, rule_matches, guesses[position])
+                predictions[name][position] = {
+                    "intent": triage.intent, "urgency": triage.urgency, "indicators": triage.indicators,
+                    "spans": _evidence_spans(example.text, triage.evidence),
+                    "rights_topic": triage.rights_topic or _rights_topic_of(parse),
+                }
+        progress.update()
+        if "rasa_default" in systems:
+            for position, parse in zip(test_index, run_engine_fold(default_config, train, [e.text for e in test])):
+                predictions["rasa_default"][position] = {"intent": (parse.get("intent") or {}).get("name") or "out_of_scope"}
+            progress.update()
+    progress.close()
+    for position, example in enumerate(examples):
+        triage = judge(example.text, None, matches[position], guesses[position])
+        predictions["keywords_only"][position] = {"intent": triage.intent, "urgency": triage.urgency}
+
+    results = {
+        "date": time.strftime("%Y-%m-%d"), "folds": args.folds, "examples": len(examples),
+        "cross_validation": evaluate(examples, {k: v for k, v in predictions.items() if v[0] is not None}),
+        "plots": plot_confusion(examples, predictions["hotline"]),
+    }
+    if not args.skip_external and EXTERNAL.exists():
+        results["external"] = {"lid": external_lid(), "oos": external_oos()}
+    results["seconds"] = time.monotonic() - started
+    (RESULTS / "nlu.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    summary = summary_markdown(results)
+    (RESULTS / "summary.md").write_text(summary + "\n", encoding="utf-8")
+    update_readme(summary)
+    print(summary)
+
+
+def _rights_topic_of(parse: dict) -> str | None:
+    key = (((parse.get("response_selector") or {}).get("ask_rights") or {}).get("response") or {}).get("intent_response_key")
+    return key.split("/", 1)[1] if key and "/" in key else None
+
+
+if __name__ == "__main__":
+    main()

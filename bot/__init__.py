@@ -1,0 +1,21 @@
+"""Hotline assistant against human trafficking: triage, gateway, case store and CLI."""
+
+LANGUAGES = ("da", "en", "th", "pcm")
+INTENTS = (
+    "greet", "goodbye", "thank", "affirm", "deny", "emergency", "seek_help",
+    "report_suspicion", "ask_rights", "ask_confidentiality", "ask_human",
+    "choose_language", "out_of_scope",
+)
+URGENCIES = ("emergency", "high", "normal", "low")
+ROLES = ("victim", "third_party", "landlord", "employer", "professional", "buyer", "unknown")
+INDICATORS = (
+    "deception", "documents_confiscated", "debt_bondage", "withheld_wages",
+    "restricted_movement", "threats", "violence", "excessive_hours",
+    "poor_living_conditions", "forced_activities", "minor",
+)
+EXPLOITATION = ("sexual", "labour", "criminal", "begging", "domestic", "unknown")
+RIGHTS_TOPICS = (
+    "reflection_period", "accommodation", "health_care", "legal_aid", "residence",
+    "return_home", "compensation", "police_report", "non_punishment", "children",
+    "work_rights", "contact_cmm",
+)

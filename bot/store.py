@@ -1,0 +1,180 @@
+"""The case store: conversations, their messages and their accumulated triage, in one SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from pathlib import Path
+
+import sqlite_utils
+
+from bot import ROLES, URGENCIES
+from bot.triage import Triage, raise_urgency
+
+# Conversation states: the bot answers ("bot"); a person is needed ("queued");
+# a person has taken over and the bot stays silent ("staff"); ended ("closed").
+STATUSES = ("bot", "queued", "staff", "closed")
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(reversed(URGENCIES))}
+
+
+class ConversationNotFound(KeyError):
+    """No conversation has that id."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """Conversations and messages in SQLite through sqlite-utils.
+
+    :param path: database file (created with its tables when missing), or ``":memory:"``
+    """
+
+    def __init__(self, path: Path | str):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(path)
+            self.db.enable_wal()
+        else:
+            self.db = sqlite_utils.Database(memory=True)
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        self.db["conversations"].create(
+            {
+                "id": str, "created_at": str, "updated_at": str, "language": str,
+                "urgency": str, "urgency_rank": int, "role": str, "exploitation": str,
+                "indicators": str, "status": str, "consent": str, "needs_person_since": str,
+            },
+            pk="id", if_not_exists=True,
+        )
+        self.db["messages"].create(
+            {
+                "id": int, "conversation_id": str, "sender": str, "text": str,
+                "created_at": str, "state": str, "triage": str,
+            },
+            pk="id", foreign_keys=[("conversation_id", "conversations", "id")], if_not_exists=True,
+        )
+        self.db["messages"].create_index(["conversation_id", "id"], if_not_exists=True)
+        self.db["conversations"].create_index(["status", "urgency_rank"], if_not_exists=True)
+
+    def new_conversation(self, language: str | None = None) -> str:
+        """Open a conversation with an unguessable id and return the id.
+
+        :param language: the language chosen in the page, if any
+        """
+        conversation_id = secrets.token_urlsafe(18)
+        now = _now()
+        self.db["conversations"].insert({
+            "id": conversation_id, "created_at": now, "updated_at": now, "language": language,
+            "urgency": "low", "urgency_rank": URGENCY_RANK["low"], "role": "unknown",
+            "exploitation": "unknown", "indicators": "[]", "status": "bot", "consent": "anonymous",
+            "needs_person_since": None,
+        })
+        return conversation_id
+
+    def conversation(self, conversation_id: str) -> dict:
+        """One conversation's row.
+
+        :param conversation_id: its id
+        """
+        try:
+            row = self.db["conversations"].get(conversation_id)
+        except sqlite_utils.db.NotFoundError as error:
+            raise ConversationNotFound(conversation_id) from error
+        return {**row, "indicators": json.loads(row["indicators"] or "[]")}
+
+    def exists(self, conversation_id: str) -> bool:
+        """Whether a conversation has that id.
+
+        :param conversation_id: an id from a client
+        """
+        return bool(conversation_id) and self.db["conversations"].count_where("id = ?", [conversation_id]) > 0
+
+    def add_message(self, conversation_id: str, sender: str, text: str, state: str = "received",
+                    triage: Triage | None = None) -> int:
+        """Keep one message and return its id; called before anything else can fail.
+
+        :param conversation_id: the conversation
+        :param sender: user, bot, staff or system
+        :param text: the message
+        :param state: received, answered, held (staff has it) or engine_down
+        :param triage: its triage, when already known
+        """
+        row = self.db["messages"].insert({
+            "conversation_id": conversation_id, "sender": sender, "text": text, "created_at": _now(),
+            "state": state, "triage": json.dumps(triage.to_contract()) if triage else None,
+        })
+        self.db["conversations"].update(conversation_id, {"updated_at": _now()})
+        return row.last_pk
+
+    def set_message_state(self, message_id: int, state: str, triage: Triage | None = None) -> None:
+        """Record what happened to a message.
+
+        :param message_id: its id
+        :param state: answered, held or engine_down
+        :param triage: its triage
+        """
+        updates = {"state": state}
+        if triage is not None:
+            updates["triage"] = json.dumps(triage.to_contract())
+        self.db["messages"].update(message_id, updates)
+
+    def messages(self, conversation_id: str, after_id: int = 0) -> list[dict]:
+        """Messages of a conversation in order, optionally only those after ``after_id``.
+
+        :param conversation_id: the conversation
+        :param after_id: only messages with a greater id
+        """
+        return list(self.db["messages"].rows_where(
+            "conversation_id = ? and id > ?", [conversation_id, after_id], order_by="id",
+            select="id, sender, text, created_at, state",
+        ))
+
+    def record_triage(self, conversation_id: str, triage: Triage, language: str) -> dict:
+        """Fold one message's triage into the conversation: urgency only rises, indicators accumulate.
+
+        :param conversation_id: the conversation
+        :param triage: the new message's triage
+        :param language: the conversation's language after this message
+        """
+        current = self.conversation(conversation_id)
+        urgency = raise_urgency(current["urgency"], triage.urgency)
+        indicators = list(dict.fromkeys(current["indicators"] + triage.indicators))
+        # who writes does not change within a conversation: the first clear cue stands
+        role = current["role"] if current["role"] in ROLES and current["role"] != "unknown" else triage.role
+        exploitation = current["exploitation"] if current["exploitation"] != "unknown" else triage.exploitation
+        updates = {
+            "urgency": urgency, "urgency_rank": URGENCY_RANK[urgency], "indicators": json.dumps(indicators),
+            "role": role, "exploitation": exploitation, "language": language, "updated_at": _now(),
+        }
+        needs_person = urgency in ("emergency", "high") or triage.intent == "ask_human"
+        if needs_person and current["status"] == "bot":
+            updates["status"] = "queued"
+            updates["needs_person_since"] = _now()
+        self.db["conversations"].update(conversation_id, updates)
+        return self.conversation(conversation_id)
+
+    def queue(self) -> list[dict]:
+        """Open conversations, most urgent first, then the longest waiting."""
+        rows = self.db["conversations"].rows_where(
+            "status != 'closed'", order_by="urgency_rank desc, coalesce(needs_person_since, updated_at)",
+        )
+        return [{**row, "indicators": json.loads(row["indicators"] or "[]")} for row in rows]
+
+    def set_status(self, conversation_id: str, status: str) -> None:
+        """Move a conversation to bot, queued, staff or closed.
+
+        :param conversation_id: the conversation
+        :param status: the new state
+        """
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self.conversation(conversation_id)
+        self.db["conversations"].update(conversation_id, {"status": status, "updated_at": _now()})
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.conn.close()

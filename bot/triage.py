@@ -1,0 +1,255 @@
+"""Triage of one message as ``../shared/triage-contract.md`` fixes it.
+
+Three judges are combined: the language identifier, the Rasa model (intent,
+indicator entities, rights topic) and the spaCy rule layers (danger now,
+indicator evidence, role and exploitation cues). The rules can only raise
+urgency: an emergency pattern gives ``emergency`` whatever the model thinks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
+from bot.engine import EngineClient, EngineUnavailable
+from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
+from bot.rules import RuleLayer, RuleMatch, default_rule_layer
+
+MAX_MESSAGE_CHARS = 5000
+# The model alone calls an emergency only when it is fairly sure; below that
+# the message still goes to a person the same day (urgency "high").
+MODEL_EMERGENCY_CONFIDENCE = 0.6
+RULE_EMERGENCY_CONFIDENCE = 0.9
+ENTITY_MIN_CONFIDENCE = 0.5
+# Acute signs that make a case "high" when they are not happening this minute.
+HIGH_URGENCY_INDICATORS = frozenset({"minor", "violence", "restricted_movement", "threats"})
+# The most specific writer wins when several cues appear ("I rent out a flat, my tenant ...").
+ROLE_PRECEDENCE = ("buyer", "landlord", "employer", "professional", "third_party", "victim")
+URGENCY_ORDER = ("low", "normal", "high", "emergency")
+
+
+class TriageInputError(ValueError):
+    """A message that cannot be judged: empty, not text, or too long."""
+
+
+@dataclass
+class Triage:
+    """The judgement of one message, with every field of the contract."""
+
+    language: str
+    intent: str
+    urgency: str
+    role: str
+    indicators: list[str]
+    exploitation: str
+    confidence: float
+    evidence: list[dict[str, str]]
+    rights_topic: str | None = None
+    requested_language: str | None = None
+    engine_used: bool = True
+    language_confidence: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+    def to_contract(self) -> dict:
+        """The JSON object ``hotline triage`` and ``POST /api/triage`` print."""
+        result = {
+            "language": self.language,
+            "intent": self.intent,
+            "urgency": self.urgency,
+            "role": self.role,
+            "indicators": list(self.indicators),
+            "exploitation": self.exploitation,
+            "confidence": round(float(self.confidence), 4),
+            "evidence": [dict(item) for item in self.evidence],
+        }
+        if self.intent == "ask_rights":
+            result["rights_topic"] = self.rights_topic or "contact_cmm"
+        if self.requested_language:
+            result["requested_language"] = self.requested_language
+        if not self.engine_used:
+            result["engine"] = "unavailable"
+        return result
+
+
+def check_message(text: object) -> str:
+    """The message as it will be judged, or :class:`TriageInputError` saying why not.
+
+    :param text: what arrived
+    """
+    if not isinstance(text, str):
+        raise TriageInputError("text must be a string")
+    stripped = text.strip()
+    if not stripped:
+        raise TriageInputError("empty message")
+    if len(stripped) > MAX_MESSAGE_CHARS:
+        raise TriageInputError(f"message longer than {MAX_MESSAGE_CHARS} characters")
+    return stripped
+
+
+def raise_urgency(current: str, candidate: str) -> str:
+    """The higher of two urgencies: urgency is raised, never silently lowered.
+
+    :param current: urgency so far
+    :param candidate: newly judged urgency
+    """
+    return max(current, candidate, key=URGENCY_ORDER.index)
+
+
+def _model_intent(parse: dict | None) -> tuple[str, float]:
+    if not parse:
+        return "out_of_scope", 0.0
+    ranking = parse.get("intent_ranking") or [parse.get("intent") or {}]
+    for candidate in ranking:
+        if candidate.get("name") in INTENTS:
+            return candidate["name"], float(candidate.get("confidence") or 0.0)
+    return "out_of_scope", 0.0
+
+
+def _rights_topic(parse: dict | None) -> str | None:
+    selector = ((parse or {}).get("response_selector") or {}).get("ask_rights") or {}
+    key = (selector.get("response") or {}).get("intent_response_key") or ""
+    topic = key.split("/", 1)[1] if "/" in key else None
+    return topic if topic in RIGHTS_TOPICS else None
+
+
+def _evidence(text: str, parse: dict | None, matches: list[RuleMatch]) -> list[dict[str, str]]:
+    evidence: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(indicator: str, span: str) -> None:
+        key = (indicator, span.lower())
+        if indicator in INDICATORS and span.strip() and key not in seen:
+            seen.add(key)
+            evidence.append({"indicator": indicator, "text": span})
+
+    for match in matches:
+        if match.layer == "indicators":
+            add(match.label, match.text)
+    for entity in (parse or {}).get("entities", []):
+        confidence = entity.get("confidence_entity")
+        if confidence is not None and confidence < ENTITY_MIN_CONFIDENCE:
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        span = text[start:end] if isinstance(start, int) and isinstance(end, int) else str(entity.get("value", ""))
+        add(entity.get("entity", ""), span)
+    return evidence
+
+
+def _most_common(labels: list[str], default: str) -> str:
+    if not labels:
+        return default
+    counts = Counter(labels)
+    return max(labels, key=lambda label: (counts[label], -labels.index(label)))
+
+
+def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: LanguageGuess,
+          language: str | None = None) -> Triage:
+    """Combine the model's parse, the rule matches and the language guess into one triage.
+
+    :param text: the checked message
+    :param parse: the engine's ``/model/parse`` answer, or None when the engine is unavailable
+    :param matches: the rule layer's matches in ``text``
+    :param guess: the detected language
+    :param language: a language given by the caller, which wins over detection
+    """
+    intent, confidence = _model_intent(parse)
+    evidence = _evidence(text, parse, matches)
+    indicators = list(dict.fromkeys(item["indicator"] for item in evidence))
+    layers: dict[str, list[str]] = {}
+    for match in matches:
+        layers.setdefault(match.layer, []).append(match.label)
+
+    roles = layers.get("roles", [])
+    role = next((r for r in ROLE_PRECEDENCE if r in roles), None)
+
+    danger_now = "emergency" in layers
+    if danger_now:
+        confidence = max(confidence, RULE_EMERGENCY_CONFIDENCE) if intent == "emergency" else RULE_EMERGENCY_CONFIDENCE
+        intent = "emergency"
+    elif indicators and intent not in ("emergency", "seek_help", "report_suspicion") and confidence < 0.5:
+        # the model is unsure but the words show exploitation: treat it as a case, not chat
+        intent = "report_suspicion" if role and role != "victim" else "seek_help"
+
+    if danger_now or (intent == "emergency" and confidence >= MODEL_EMERGENCY_CONFIDENCE):
+        urgency = "emergency"
+    elif intent == "emergency" or HIGH_URGENCY_INDICATORS.intersection(indicators):
+        urgency = "high"
+    elif indicators or intent in ("seek_help", "report_suspicion"):
+        urgency = "normal"
+    else:
+        urgency = "low"
+
+    if role is None:
+        role = {"seek_help": "victim", "emergency": "victim", "report_suspicion": "third_party"}.get(intent, "unknown")
+
+    requested = None
+    if intent == "choose_language" and layers.get("languages"):
+        requested = layers["languages"][-1]
+
+    return Triage(
+        language=language if language in LANGUAGES else guess.language,
+        intent=intent,
+        urgency=urgency,
+        role=role,
+        indicators=indicators,
+        exploitation=_most_common(layers.get("exploitation", []), "unknown"),
+        confidence=min(1.0, max(0.0, confidence)),
+        evidence=evidence,
+        rights_topic=_rights_topic(parse) if intent == "ask_rights" else None,
+        requested_language=requested,
+        engine_used=parse is not None,
+        language_confidence=1.0 if language in LANGUAGES else guess.confidence,
+    )
+
+
+class Triager:
+    """Judges messages with one engine client, one rule layer and one language identifier.
+
+    :param engine: client of a running engine, or None to judge with rules only
+    :param rules: the spaCy rule layer
+    :param identifier: the language identifier
+    """
+
+    def __init__(self, engine: EngineClient | None, rules: RuleLayer | None = None,
+                 identifier: LanguageIdentifier | None = None):
+        self.engine = engine
+        self.rules = rules or default_rule_layer()
+        self.identifier = identifier or default_identifier()
+
+    async def triage(self, text: object, language: str | None = None) -> Triage:
+        """Judge one message; rules alone when the engine is unavailable.
+
+        :param text: the message
+        :param language: da, en, th or pcm when the caller knows it
+        """
+        checked = check_message(text)
+        if language is not None and language not in LANGUAGES:
+            raise TriageInputError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        parse = None
+        if self.engine is not None:
+            try:
+                parse = await self.engine.parse(checked)
+            except EngineUnavailable:
+                parse = None
+        return judge(checked, parse, self.rules.analyse(checked), self.identifier.identify(checked), language)
+
+    async def triage_many(self, texts: list[object], language: str | None = None,
+                          concurrency: int = 4) -> list[Triage | TriageInputError]:
+        """Judge many messages in order; a bad one gives its error in its place.
+
+        :param texts: the messages
+        :param language: da, en, th or pcm for all of them, if known
+        :param concurrency: requests in flight to the engine at once
+        """
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(text: object) -> Triage | TriageInputError:
+            async with gate:
+                try:
+                    return await self.triage(text, language)
+                except TriageInputError as error:
+                    return error
+
+        return list(await asyncio.gather(*(one(text) for text in texts)))

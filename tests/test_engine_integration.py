@@ -1,0 +1,113 @@
+"""End to end with the real engine and the trained model: the CLI and the gateway in four languages."""
+
+import json
+
+import pytest
+
+from bot import EXPLOITATION, INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS, ROLES, URGENCIES
+from bot.replies import render
+from bot.web import init_app
+from tests.conftest import run_hotline
+
+pytestmark = pytest.mark.engine
+
+
+def assert_contract(item: dict) -> None:
+    assert item["language"] in LANGUAGES
+    assert item["intent"] in INTENTS
+    assert item["urgency"] in URGENCIES
+    assert item["role"] in ROLES
+    assert item["exploitation"] in EXPLOITATION
+    assert isinstance(item["confidence"], float) and 0.0 <= item["confidence"] <= 1.0
+    assert all(code in INDICATORS for code in item["indicators"])
+    assert len(item["indicators"]) == len(set(item["indicators"]))
+    for evidence in item["evidence"]:
+        assert set(evidence) == {"indicator", "text"} and evidence["indicator"] in item["indicators"]
+    if item["intent"] == "ask_rights":
+        assert item["rights_topic"] in RIGHTS_TOPICS
+    assert "engine" not in item, "the real engine must have judged it"
+
+
+def test_cli_judges_the_contract_example(engine_settings):
+    done = run_hotline("triage", input_bytes=b'{"text": "my boss took my passport"}\n', settings=engine_settings)
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == 1
+    item = json.loads(lines[0])
+    assert_contract(item)
+    assert item["language"] == "en" and item["intent"] == "seek_help"
+    assert "documents_confiscated" in item["indicators"]
+    assert any("passport" in e["text"] for e in item["evidence"])
+
+
+BATCH = [
+    {"id": 1, "text": "hej, kan I hjælpe mig?"},
+    {"id": 2, "text": "he is outside the door with a knife now"},
+    {"id": 3, "text": "ช่วยด้วยค่ะ เขาขังหนูไว้ในห้อง ออกไม่ได้"},
+    {"id": 4, "text": "abeg madam don seize my passport and she say i must pay 30000 euro"},
+    {"id": 5, "text": ""},
+    {"id": 6, "text": "how long is the reflection period if i have no papers"},
+    {"id": 7, "text": "jeg er udlejer og tror kvinderne i min lejlighed bliver tvunget til prostitution"},
+]
+
+
+def test_cli_batch_keeps_order_copies_fields_and_reports_bad_lines(engine_settings):
+    data = "\n".join(json.dumps(row, ensure_ascii=False) for row in BATCH).encode() + b"\n\xff\xfe\n"
+    done = run_hotline("triage", input_bytes=data, settings=engine_settings)
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == len(BATCH) + 1
+    assert [row.get("id") for row in out[:-1]] == [row["id"] for row in BATCH]
+    assert out[4]["error"] == "empty message" and "UTF-8" in out[-1]["error"]
+    judged = {row["id"]: row for row in out[:-1] if "error" not in row}
+    for row in judged.values():
+        assert_contract(row)
+    assert [judged[i]["language"] for i in (1, 2, 3, 4)] == ["da", "en", "th", "pcm"]
+    assert judged[2]["urgency"] == "emergency" and judged[3]["urgency"] == "emergency"
+    assert "documents_confiscated" in judged[4]["indicators"] and "debt_bondage" in judged[4]["indicators"]
+    assert judged[6]["intent"] == "ask_rights" and judged[6]["rights_topic"] == "reflection_period"
+    assert judged[7]["role"] == "landlord" and judged[7]["intent"] == "report_suspicion"
+
+
+GREETINGS = {"da": "hej med dig", "en": "hello there", "th": "สวัสดีค่ะ", "pcm": "how far, abeg"}
+EMERGENCIES = {
+    "da": "hjælp han slår mig lige nu og jeg kan ikke komme ud",
+    "en": "please help he is beating me right now",
+    "th": "ช่วยด้วย เขากำลังตีหนูอยู่ตอนนี้",
+    "pcm": "abeg help me now, dem dey beat me for inside room",
+}
+
+
+@pytest.fixture
+async def live_client(aiohttp_client, engine_settings):
+    app = init_app(engine_settings)
+    client = await aiohttp_client(app)
+    return client
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_chat_answers_in_the_writers_language(live_client, language):
+    response = await live_client.post("/api/chat", json={"text": GREETINGS[language]})
+    body = await response.json()
+    assert response.status == 200 and body["language"] == language
+    assert body["messages"] == [render("greet", language)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_chat_emergency_starts_with_112(live_client, language):
+    body = await (await live_client.post("/api/chat", json={"text": EMERGENCIES[language]})).json()
+    assert body["urgency"] == "emergency" and body["language"] == language
+    assert body["messages"][0] == render("emergency", language)
+    assert "112" in body["messages"][0].splitlines()[0]
+    assert body["status"] == "queued"
+
+
+async def test_chat_rights_answer_and_language_switch(live_client):
+    first = await (await live_client.post("/api/chat", json={
+        "text": "hvor lang tid kan jeg blive i Danmark for at tænke mig om hvis jeg ikke har papirer"})).json()
+    assert first["language"] == "da" and first["messages"] == [render("rights.reflection_period", "da")]
+    switched = await (await live_client.post("/api/chat", json={
+        "conversation": first["conversation"], "text": "English please"})).json()
+    assert switched["language"] == "en" and switched["messages"] == [render("choose_language", "en")]
+    after = await (await live_client.post("/api/chat", json={"conversation": first["conversation"], "text": "tak"})).json()
+    assert after["language"] == "en"
