@@ -26,7 +26,7 @@ setup: .venv-engine/.installed .venv/.installed
 	$(APP_PY) -m pip install -q -e '.[test,bench]'
 	touch $@
 
-$(MODEL): $(TRAINING_INPUTS) .venv-engine/.installed .venv/.installed
+$(MODEL): $(TRAINING_INPUTS) | .venv-engine/.installed .venv/.installed
 	.venv/bin/hotline train
 	@touch $@
 
@@ -46,7 +46,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: the browser test will be skipped" >&2
 
 rasa-test: $(MODEL)
-	PYTHONPATH=. .venv-engine/bin/rasa test --model $(MODEL) --stories tests/stories --out results/rasa --fail-on-prediction-errors
+	PYTHONPATH=. .venv-engine/bin/rasa test core --model $(MODEL) --stories tests/stories --out results/rasa --fail-on-prediction-errors
 
 test: setup validate $(MODEL) browser
 	.venv/bin/python -m pytest -q

@@ -148,10 +148,15 @@ def start_engine(settings: Settings, log_file: Path | None = None) -> subprocess
         raise EngineSetupError(f"no model at {settings.model_path}: run `make train` first")
     log_file = log_file or settings.var_dir / "log" / "engine.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    # Rasa does not expand variables in endpoints.yml: write the action server's port into a copy
+    endpoints = settings.var_dir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{settings.actions_port}/webhook"\n', encoding="utf-8"
+    )
     command = [
         str(rasa), "run", "--enable-api", "--auth-token", settings.engine_token(),
         "--interface", "127.0.0.1", "--port", str(settings.engine_port),
-        "--model", str(settings.model_path), "--endpoints", str(settings.root / "endpoints.yml"),
+        "--model", str(settings.model_path), "--endpoints", str(endpoints),
     ]
     with open(log_file, "ab") as log:
         return subprocess.Popen(

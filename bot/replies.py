@@ -25,6 +25,8 @@ class ReplyTemplateError(ValueError):
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     flat = {}
     for key, value in tree.items():
+        if isinstance(key, bool):  # YAML 1.1 reads an unquoted `yes:` key as True
+            key = "yes" if key else "no"
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flatten(value, f"{name}."))

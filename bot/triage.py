@@ -185,8 +185,10 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         role = {"seek_help": "victim", "emergency": "victim", "report_suspicion": "third_party"}.get(intent, "unknown")
 
     requested = None
-    if intent == "choose_language" and layers.get("languages"):
-        requested = layers["languages"][-1]
+    language_names = [m for m in matches if m.layer == "languages"]
+    if intent == "choose_language" and language_names:
+        # "broken english" names Pidgin, though "english" alone names English: the longest name wins
+        requested = max(language_names, key=lambda m: (len(m.text), m.start)).label
 
     return Triage(
         language=language if language in LANGUAGES else guess.language,

@@ -16,22 +16,32 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture
 def live_gateway(settings):
-    """The gateway on a free port in a background thread, with its own event loop."""
+    """The gateway on a free port, served by its own event loop in a background thread."""
     import asyncio
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(init_app(settings))
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    started, stopping = threading.Event(), None
+    loop_holder = {}
+
+    async def serve():
+        nonlocal stopping
+        stopping = asyncio.Event()
+        loop_holder["loop"] = asyncio.get_running_loop()
+        runner = web.AppRunner(init_app(settings))
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        started.set()
+        await stopping.wait()
+        await runner.cleanup()
+
+    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
     thread.start()
+    assert started.wait(timeout=60), "gateway did not start"
     yield f"http://127.0.0.1:{port}/"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=10)
+    loop_holder["loop"].call_soon_threadsafe(stopping.set)
+    thread.join(timeout=30)
 
 
 def test_chat_page_keeps_message_and_shows_numbers(live_gateway):

@@ -79,8 +79,11 @@ async def _bot_replies(request: web.Request, conversation_id: str, result: Triag
         entities["rights_topic"] = result.rights_topic
     messages = await request.app[ENGINE].converse(conversation_id, result.intent, entities)
     texts = [m["text"] for m in messages if m.get("text")]
+    if not texts:
+        # the dialogue answered nothing (e.g. the action server is down): a person must not be left unanswered
+        raise EngineUnavailable("dialogue gave no reply")
     emergency_number = placeholders()["emergency_number"]
-    if result.urgency == "emergency" and not (texts and emergency_number in texts[0]):
+    if result.urgency == "emergency" and emergency_number not in texts[0]:
         texts.insert(0, render("emergency", language))
     return texts
 
