@@ -1,14 +1,18 @@
-"""Thin Rasa actions: each picks a reply key and lets ``bot.replies`` render it in the writer's language."""
+"""Thin Rasa actions: each picks what to say and lets ``bot`` render it in the writer's language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import RIGHTS_TOPICS
+from bot.conversation import NEXT_STEP, QUESTIONS, ROLE_EXTRAS, WANTS_A_PERSON, buttons
 from bot.replies import render
+from bot.settings import Settings
+from bot.store import ConversationNotFound, Store
 
 # Intents whose reply key is the intent's own name.
 SAME_NAME_REPLIES = frozenset({
@@ -19,6 +23,10 @@ SAME_NAME_REPLIES = frozenset({
 
 def _language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or "en"
+
+
+def _open_store() -> Store:
+    return Store(Settings().database_path)
 
 
 class ActionReply(Action):
@@ -58,4 +66,80 @@ class ActionAnswerRights(Action):
             key = (selected.get("response") or {}).get("intent_response_key") or ""
             topic = key.split("/", 1)[-1] if "/" in key else "contact_cmm"
         dispatcher.utter_message(text=render(f"rights.{topic}", _language(tracker)))
+        return [SlotSet("rights_topic", None)]
+
+
+class AskSlot(Action):
+    """Asks a form question, with buttons where the answer is a choice."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = _language(tracker)
+        if self.slot == "story":
+            # the answer to "can you write safely?" decides how we go on
+            unsafe = tracker.get_slot("safe_to_write") == "no"
+            dispatcher.utter_message(text=render("flow.safety_no" if unsafe else "flow.safety_yes", language))
+        dispatcher.utter_message(text=render(QUESTIONS[self.slot], language), buttons=buttons(self.slot, language))
         return []
+
+
+# One ask action per form slot; rasa-sdk registers every Action subclass it finds,
+# and this mapping keeps the generated classes alive until it does.
+ASK_ACTIONS = {slot: type(f"AskSlot_{slot}", (AskSlot,), {"slot": slot}) for slot in QUESTIONS}
+
+
+class ActionOpenCase(Action):
+    """Ends the victim flow: opens the case, gives its code and the next step the person chose."""
+
+    def name(self) -> str:
+        return "action_open_case"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = _language(tracker)
+        wants = tracker.get_slot("wants") or "information"
+        consent = tracker.get_slot("consent") or "anonymous"
+        store = _open_store()
+        try:
+            code = store.open_case(tracker.sender_id, "victim", consent, wants=wants)
+            if wants in WANTS_A_PERSON and store.conversation(tracker.sender_id)["status"] == "bot":
+                store.set_status(tracker.sender_id, "queued")
+        except ConversationNotFound:
+            code = None  # only when the dialogue is tested without the gateway
+        finally:
+            store.close()
+        if code:
+            dispatcher.utter_message(text=render("flow.case_opened", language, case_code=code))
+        dispatcher.utter_message(text=render(NEXT_STEP[wants], language))
+        return [SlotSet("case_code", code)]
+
+
+class ActionFileReport(Action):
+    """Ends a reporter flow: files the report, gives its code, and the checklist for landlords and employers."""
+
+    def name(self) -> str:
+        return "action_file_report"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = _language(tracker)
+        store = _open_store()
+        try:
+            code = store.open_case(
+                tracker.sender_id, "report", "anonymous",
+                child=tracker.get_slot("child"), contact_ok=tracker.get_slot("contact_ok"),
+            )
+            if tracker.get_slot("child") == "yes":
+                store.raise_conversation_urgency(tracker.sender_id, "high", ["minor"])
+        except ConversationNotFound:
+            code = None
+        finally:
+            store.close()
+        if code:
+            dispatcher.utter_message(text=render("flow.report_received", language, case_code=code))
+        extra = ROLE_EXTRAS.get(tracker.get_slot("role") or "")
+        if extra:
+            dispatcher.utter_message(text=render(extra, language))
+        return [SlotSet("case_code", code)]

@@ -39,6 +39,8 @@ def engine_environment(settings: Settings) -> dict[str, str]:
         TF_INTER_OP_PARALLELISM_THREADS=env.get("TF_INTER_OP_PARALLELISM_THREADS", "1"),
         PYTHONPATH=str(settings.root) + os.pathsep + env.get("PYTHONPATH", ""),
         HOTLINE_ACTIONS_PORT=str(settings.actions_port),
+        # the action server opens cases in the gateway's database
+        HOTLINE_VAR=str(settings.var_dir),
         SANIC_HOST="127.0.0.1",
     )
     return env

@@ -45,6 +45,20 @@ class OpeningHours:
         opens, closes = self.weekdays if local.weekday() < 5 else self.weekends
         return opens <= local.time() < closes
 
+    def next_open(self, moment: dt.datetime) -> dt.datetime:
+        """When people are next at the hotline after ``moment``, in Copenhagen time.
+
+        :param moment: an aware datetime
+        """
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        for days_ahead in range(8):
+            day = (local + dt.timedelta(days=days_ahead)).date()
+            opens = (self.weekdays if day.weekday() < 5 else self.weekends)[0]
+            candidate = dt.datetime.combine(day, opens, tzinfo=ZoneInfo(self.timezone))
+            if candidate > local:
+                return candidate
+        raise AssertionError("the hotline opens at least once a week")
+
 
 def _time(text: str) -> dt.time:
     return dt.datetime.strptime(text, "%H:%M").time()

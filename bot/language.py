@@ -66,15 +66,15 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[tuple[str, str, str]]:
 def lid_corpus(lid_dir: Path = LID_DIR, nlu_dir: Path = NLU_DIR) -> tuple[list[str], list[str]]:
     """Texts and labels the Latin-script classifier learns from.
 
-    :param lid_dir: folder with ``<lang>.txt``, one everyday sentence per line
+    :param lid_dir: folder with ``<lang>.txt`` (and ``<lang>_*.txt``), one sentence per line
     :param nlu_dir: the NLU training data folder
     """
     texts, labels = [], []
     for language in LATIN_LANGUAGES:
-        path = lid_dir / f"{language}.txt"
-        if path.exists():
+        # <lang>.txt and any <lang>_<register>.txt beside it; "#" starts a comment line
+        for path in sorted(lid_dir.glob(f"{language}.txt")) + sorted(lid_dir.glob(f"{language}_*.txt")):
             for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
+                if line.strip() and not line.startswith("#"):
                     texts.append(line.strip())
                     labels.append(language)
     for text, intent, language in nlu_examples(nlu_dir):

@@ -44,9 +44,16 @@ class Settings:
 
     def engine_token(self) -> str:
         """The engine's auth token: HOTLINE_ENGINE_TOKEN, else one kept in var/ (mode 0600)."""
-        if os.environ.get("HOTLINE_ENGINE_TOKEN"):
-            return os.environ["HOTLINE_ENGINE_TOKEN"]
-        token_file = self.var_dir / "engine.token"
+        return self._secret("HOTLINE_ENGINE_TOKEN", "engine.token")
+
+    def staff_token(self) -> str:
+        """The staff API's bearer token: HOTLINE_STAFF_TOKEN, else one kept in var/ (mode 0600)."""
+        return self._secret("HOTLINE_STAFF_TOKEN", "staff.token")
+
+    def _secret(self, variable: str, file_name: str) -> str:
+        if os.environ.get(variable):
+            return os.environ[variable]
+        token_file = self.var_dir / file_name
         if not token_file.exists():
             self.var_dir.mkdir(parents=True, exist_ok=True)
             try:

@@ -18,8 +18,36 @@ STATUSES = ("bot", "queued", "staff", "closed")
 URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(reversed(URGENCIES))}
 
 
+# Case codes avoid letters and digits that look alike (0/O, 1/I/L) when written down or read aloud.
+CASE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CASE_CODE_GROUPS = 3
+CASE_KINDS = ("victim", "report")
+CONSENT_LEVELS = ("police", "cmm", "anonymous")
+
+
 class ConversationNotFound(KeyError):
     """No conversation has that id."""
+
+
+class CaseNotFound(KeyError):
+    """No case has that code."""
+
+
+def new_case_code() -> str:
+    """A random case code like ``K7M-4QX-9TB`` (31**9 possibilities)."""
+    groups = ("".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(3)) for _ in range(CASE_CODE_GROUPS))
+    return "-".join(groups)
+
+
+def normalise_case_code(text: str) -> str | None:
+    """The case code written in ``text`` in canonical form, or None.
+
+    :param text: what a person typed, e.g. ``k7m 4qx 9tb`` or ``K7M-4QX-9TB``
+    """
+    letters = "".join(ch for ch in text.upper() if ch.isalnum())
+    if len(letters) != 3 * CASE_CODE_GROUPS or any(ch not in CASE_CODE_ALPHABET for ch in letters):
+        return None
+    return "-".join(letters[i:i + 3] for i in range(0, len(letters), 3))
 
 
 def _now() -> str:
@@ -56,6 +84,18 @@ class Store:
                 "created_at": str, "state": str, "triage": str,
             },
             pk="id", foreign_keys=[("conversation_id", "conversations", "id")], if_not_exists=True,
+        )
+        self.db["cases"].create(
+            {
+                "code": str, "conversation_id": str, "kind": str, "consent": str, "wants": str,
+                "child": str, "contact_ok": str, "created_at": str,
+            },
+            pk="code", foreign_keys=[("conversation_id", "conversations", "id")], if_not_exists=True,
+        )
+        # what the person agreed to, and when: never overwritten, only added to
+        self.db["consent_log"].create(
+            {"id": int, "case_code": str, "consent": str, "recorded_at": str},
+            pk="id", foreign_keys=[("case_code", "cases", "code")], if_not_exists=True,
         )
         self.db["messages"].create_index(["conversation_id", "id"], if_not_exists=True)
         self.db["conversations"].create_index(["status", "urgency_rank"], if_not_exists=True)
@@ -141,19 +181,33 @@ class Store:
         :param language: the conversation's language after this message
         """
         current = self.conversation(conversation_id)
-        urgency = raise_urgency(current["urgency"], triage.urgency)
-        indicators = list(dict.fromkeys(current["indicators"] + triage.indicators))
         # who writes does not change within a conversation: the first clear cue stands
         role = current["role"] if current["role"] in ROLES and current["role"] != "unknown" else triage.role
         exploitation = current["exploitation"] if current["exploitation"] != "unknown" else triage.exploitation
+        self.db["conversations"].update(
+            conversation_id, {"role": role, "exploitation": exploitation, "language": language}
+        )
+        return self.raise_conversation_urgency(
+            conversation_id, triage.urgency, triage.indicators, needs_person=triage.intent == "ask_human"
+        )
+
+    def raise_conversation_urgency(self, conversation_id: str, urgency: str, indicators: list[str] = (),
+                                   needs_person: bool = False) -> dict:
+        """Raise a conversation's urgency (never lower it) and add indicators; urgent ones join the queue.
+
+        :param conversation_id: the conversation
+        :param urgency: the urgency the new message or answer implies
+        :param indicators: indicator codes it showed
+        :param needs_person: the person asked for a human
+        """
+        current = self.conversation(conversation_id)
+        raised = raise_urgency(current["urgency"], urgency)
         updates = {
-            "urgency": urgency, "urgency_rank": URGENCY_RANK[urgency], "indicators": json.dumps(indicators),
-            "role": role, "exploitation": exploitation, "language": language, "updated_at": _now(),
+            "urgency": raised, "urgency_rank": URGENCY_RANK[raised], "updated_at": _now(),
+            "indicators": json.dumps(list(dict.fromkeys([*current["indicators"], *indicators]))),
         }
-        needs_person = urgency in ("emergency", "high") or triage.intent == "ask_human"
-        if needs_person and current["status"] == "bot":
-            updates["status"] = "queued"
-            updates["needs_person_since"] = _now()
+        if (raised in ("emergency", "high") or needs_person) and current["status"] == "bot":
+            updates.update(status="queued", needs_person_since=_now())
         self.db["conversations"].update(conversation_id, updates)
         return self.conversation(conversation_id)
 
@@ -174,6 +228,42 @@ class Store:
             raise ValueError(f"unknown status {status!r}")
         self.conversation(conversation_id)
         self.db["conversations"].update(conversation_id, {"status": status, "updated_at": _now()})
+
+    def open_case(self, conversation_id: str, kind: str, consent: str = "anonymous", **answers: str | None) -> str:
+        """Open a case for a conversation and return its code; the consent is logged.
+
+        :param conversation_id: the conversation
+        :param kind: victim or report
+        :param consent: police, cmm or anonymous
+        :param answers: wants, child, contact_ok as the person answered
+        """
+        if kind not in CASE_KINDS:
+            raise ValueError(f"unknown case kind {kind!r}")
+        if consent not in CONSENT_LEVELS:
+            raise ValueError(f"unknown consent {consent!r}")
+        self.conversation(conversation_id)
+        code = new_case_code()
+        while self.db["cases"].count_where("code = ?", [code]):
+            code = new_case_code()
+        self.db["cases"].insert({
+            "code": code, "conversation_id": conversation_id, "kind": kind, "consent": consent,
+            "wants": answers.get("wants"), "child": answers.get("child"), "contact_ok": answers.get("contact_ok"),
+            "created_at": _now(),
+        })
+        self.db["consent_log"].insert({"case_code": code, "consent": consent, "recorded_at": _now()})
+        self.db["conversations"].update(conversation_id, {"consent": consent, "updated_at": _now()})
+        return code
+
+    def case(self, code: str) -> dict:
+        """One case by its code (any spelling the person may type).
+
+        :param code: the case code
+        """
+        canonical = normalise_case_code(code or "")
+        rows = list(self.db["cases"].rows_where("code = ?", [canonical])) if canonical else []
+        if not rows:
+            raise CaseNotFound(code)
+        return rows[0]
 
     def close(self) -> None:
         """Close the database connection."""

@@ -7,6 +7,7 @@ import pytest
 from bot import EXPLOITATION, INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS, ROLES, URGENCIES
 from bot.replies import render
 from bot.web import init_app
+from bot.web.keys import STORE
 from tests.conftest import run_hotline
 
 pytestmark = pytest.mark.engine
@@ -111,3 +112,58 @@ async def test_chat_rights_answer_and_language_switch(live_client):
     assert switched["language"] == "en" and switched["messages"] == [render("choose_language", "en")]
     after = await (await live_client.post("/api/chat", json={"conversation": first["conversation"], "text": "tak"})).json()
     assert after["language"] == "en"
+
+
+SEEK_HELP = {
+    "da": "min chef har taget mit pas og jeg får ingen løn",
+    "en": "my boss took my passport and i dont get paid",
+    "th": "นายจ้างยึดพาสปอร์ตหนูไปแล้วไม่จ่ายเงินเดือน",
+    "pcm": "madam seize my passport and she no dey pay me",
+}
+
+
+async def say(client, conversation, text, choice=None):
+    response = await client.post("/api/chat", json={"conversation": conversation, "text": text, "choice": choice})
+    assert response.status == 200
+    return await response.json()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_victim_flow_ends_with_a_case_code(live_client, language):
+    first = await say(live_client, None, SEEK_HELP[language])
+    conversation = first["conversation"]
+    assert first["language"] == language
+    assert first["messages"] == [render("seek_help", language), render("flow.safety_check", language)]
+    assert [b["choice"] for b in first["buttons"]] == ["yes", "no"]
+
+    safe = await say(live_client, conversation, first["buttons"][0]["title"], "yes")
+    assert safe["messages"] == [render("flow.safety_yes", language), render("flow.ask_story", language)]
+    story = await say(live_client, conversation, SEEK_HELP[language] + " ... " + SEEK_HELP[language])
+    assert story["messages"][-1] == render("flow.ask_wants", language)
+    assert [b["choice"] for b in story["buttons"]] == ["information", "person", "get_out", "report"]
+    wants = await say(live_client, conversation, story["buttons"][1]["title"], "person")
+    assert wants["messages"] == [render("flow.ask_consent", language)]
+    done = await say(live_client, conversation, "x", "anonymous")
+
+    store = live_client.app[STORE]
+    case = next(store.db["cases"].rows_where("conversation_id = ?", [conversation]))
+    assert done["messages"][:2] == [render("flow.case_opened", language, case_code=case["code"]),
+                                    render("flow.next_person", language)]
+    assert case["consent"] == "anonymous" and case["wants"] == "person"
+    assert store.conversation(conversation)["status"] == "queued"
+    assert "documents_confiscated" in store.conversation(conversation)["indicators"]
+
+
+async def test_landlord_report_gets_the_checklist(live_client):
+    first = await say(live_client, None, "jeg er udlejer og tror kvinderne i min lejlighed bliver tvunget til prostitution")
+    conversation = first["conversation"]
+    assert first["messages"] == [render("report_suspicion", "da"), render("flow.ask_seen", "da")]
+    for answer, question in (("mange maend kommer om natten", "flow.ask_where"), ("i odense", "flow.ask_when"),
+                             ("i sidste uge", "flow.ask_child")):
+        reply = await say(live_client, conversation, answer)
+        assert reply["messages"] == [render(question, "da")]
+    child = await say(live_client, conversation, "ved ikke", "unknown")
+    assert child["messages"] == [render("flow.ask_contact", "da")]
+    done = await say(live_client, conversation, "nej", "no")
+    assert done["messages"][-1] == render("flow.signs_checklist_landlord", "da")
+    assert live_client.app[STORE].conversation(conversation)["role"] == "landlord"

@@ -45,3 +45,12 @@ def test_opening_hours(moment, is_open):
 def test_opening_hours_use_copenhagen_time():
     # 07:45 UTC on a Monday in winter is 08:45 in Copenhagen
     assert load_opening_hours().is_open(dt.datetime(2026, 11, 23, 7, 45, tzinfo=dt.timezone.utc))
+
+
+@pytest.mark.parametrize("moment, expected", [
+    (dt.datetime(2026, 11, 23, 17, 0, tzinfo=CPH), dt.datetime(2026, 11, 24, 8, 30, tzinfo=CPH)),  # Mon evening
+    (dt.datetime(2026, 11, 27, 20, 0, tzinfo=CPH), dt.datetime(2026, 11, 28, 9, 0, tzinfo=CPH)),   # Fri -> Sat
+    (dt.datetime(2026, 11, 23, 6, 0, tzinfo=CPH), dt.datetime(2026, 11, 23, 8, 30, tzinfo=CPH)),   # same morning
+])
+def test_next_opening(moment, expected):
+    assert load_opening_hours().next_open(moment) == expected

@@ -7,7 +7,7 @@ SENTENCES = {
            "min chef siger jeg skal arbejde hele weekenden igen", "tak skal du have", "hvornaar aabner i"],
     "en": ["i dont know where to go tonight", "how much is a ticket to aarhus",
            "my manager says i have to work the whole weekend again", "thank you so much", "when do you open"],
-    "pcm": ["i no know where i go sleep tonight", "how much be ticket to aarhus",
+    "pcm": ["i no know where i go sleep tonight", "abeg how much dem dey sell ticket to aarhus",
             "my oga talk say i go work all weekend again", "tank you well well", "wetin time una dey open"],
     "th": ["ไม่รู้จะไปนอนที่ไหนคืนนี้", "ตั๋วไปออฮุสเท่าไหร่คะ", "ขอบคุณมากค่ะ"],
 }

@@ -65,3 +65,12 @@ def test_unknown_key_is_a_named_error():
 
 def test_unknown_language_falls_back_to_english():
     assert render("greet", "xx") == render("greet", "en")
+
+
+def test_generated_replies_document_is_current():
+    from pathlib import Path
+
+    from bot.cli import replies_markdown
+
+    document = Path(__file__).resolve().parent.parent / "docs" / "replies.md"
+    assert document.read_text(encoding="utf-8") == replies_markdown(), "run `hotline replies` and commit docs/replies.md"

@@ -42,18 +42,47 @@ async function postJSON(url, body) {
   return { ok: response.ok, data: await response.json() };
 }
 
+function clearChoices() {
+  document.querySelectorAll(".choices").forEach((row) => row.remove());
+}
+
+function offerChoices(buttons) {
+  clearChoices();
+  if (!buttons || !buttons.length) return;
+  const row = document.createElement("div");
+  row.className = "choices";
+  for (const button of buttons) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.textContent = button.title;
+    element.addEventListener("click", () => deliver(button.title, button.choice));
+    row.appendChild(element);
+  }
+  $("log").appendChild(row);
+  $("log").scrollTop = $("log").scrollHeight;
+}
+
 async function send(event) {
   event.preventDefault();
   const text = $("text").value.trim();
   if (!text) return;
+  await deliver(text, null);
+}
+
+async function deliver(text, choice) {
   $("send").disabled = true;
+  clearChoices();
   show(text, "user");
   try {
     const { ok, data } = await postJSON("/api/chat", {
-      conversation: state.conversation, text, language: state.language || null,
+      conversation: state.conversation, text, language: state.language || null, choice,
     });
     if (!ok) { show(data.error || "Error", "bot", true); return; }
-    $("text").value = "";
+    if (!choice) $("text").value = "";
+    if (data.last_message_id) {
+      state.lastSeen = data.last_message_id;
+      sessionStorage.setItem("lastSeen", String(state.lastSeen));
+    }
     state.conversation = data.conversation;
     sessionStorage.setItem("conversation", data.conversation);
     if (data.language && data.language !== state.language) {
@@ -62,6 +91,7 @@ async function send(event) {
       applyLanguage();
     }
     data.messages.forEach((reply, i) => show(reply, "bot", i === 0 && data.urgency === "emergency"));
+    offerChoices(data.buttons);
   } catch (error) {
     // the network failed before the server kept the message: keep it in the box to send again
     $("banner").hidden = false;
@@ -89,7 +119,7 @@ async function pollStaff() {
     const { ok, data } = await postJSON("/api/chat/poll", { conversation: state.conversation, after: state.lastSeen });
     if (!ok) return;
     for (const message of data.messages) {
-      if (message.sender === "staff") show(message.text, "staff");
+      if (message.sender === "staff" || message.sender === "system") show(message.text, message.sender);
       state.lastSeen = Math.max(state.lastSeen, message.id);
     }
     sessionStorage.setItem("lastSeen", String(state.lastSeen));

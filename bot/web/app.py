@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.triage import Triager
 from bot.web import views
+from bot.web.staff import setup_staff_routes
 from bot.web.keys import ENGINE, ENGINE_STATE, HTTP, SETTINGS, STORE, TRIAGER, EngineState
 from bot.web.middlewares import json_errors, security_headers
 
@@ -30,6 +31,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/triage", views.triage)
     app.router.add_post("/api/chat", views.chat)
     app.router.add_post("/api/chat/poll", views.poll)
+    setup_staff_routes(app)
     app.router.add_static("/static/", views.STATIC_DIR, show_index=False, append_version=False)
 
 

@@ -13,8 +13,9 @@ from bot.engine import EngineUnavailable
 from bot.facts import load_opening_hours, placeholders
 from bot.language import LanguageGuess, conversation_language
 from bot.replies import render
-from bot.store import ConversationNotFound
-from bot.triage import Triage, TriageInputError, check_message
+from bot.conversation import CHOICE_VALUES, queued_notice
+from bot.store import CaseNotFound, ConversationNotFound, normalise_case_code
+from bot.triage import TriageInputError, check_message
 from bot.web.keys import ENGINE, ENGINE_STATE, STORE, TRIAGER
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -72,26 +73,55 @@ async def triage(request: web.Request) -> web.Response:
     return web.json_response(result.to_contract())
 
 
-async def _bot_replies(request: web.Request, conversation_id: str, result: Triage, language: str) -> list[str]:
-    """The dialogue's answer; the emergency number always comes first when there is danger now."""
-    entities = {"language": language, "urgency": result.urgency, "role": result.role}
-    if result.rights_topic:
-        entities["rights_topic"] = result.rights_topic
-    messages = await request.app[ENGINE].converse(conversation_id, result.intent, entities)
+def _buttons(messages: list[dict]) -> list[dict]:
+    """Choices offered with the dialogue's last message, as ``{"title", "choice"}``."""
+    offered = next((m.get("buttons") for m in reversed(messages) if m.get("buttons")), None) or []
+    choices = []
+    for button in offered:
+        payload = str(button.get("payload", ""))
+        if payload.startswith("/choose{"):
+            choice = json.loads(payload[len("/choose"):]).get("choice")
+            if choice in CHOICE_VALUES:
+                choices.append({"title": button.get("title", choice), "choice": choice})
+    return choices
+
+
+async def _dialogue(request: web.Request, conversation_id: str, intent: str, entities: dict,
+                    urgency: str, language: str) -> tuple[list[str], list[dict]]:
+    """The dialogue's answer and offered choices; danger now always puts the emergency number first."""
+    messages = await request.app[ENGINE].converse(conversation_id, intent, entities)
     texts = [m["text"] for m in messages if m.get("text")]
     if not texts:
         # the dialogue answered nothing (e.g. the action server is down): a person must not be left unanswered
         raise EngineUnavailable("dialogue gave no reply")
-    emergency_number = placeholders()["emergency_number"]
-    if result.urgency == "emergency" and emergency_number not in texts[0]:
+    if urgency == "emergency" and placeholders()["emergency_number"] not in texts[0]:
         texts.insert(0, render("emergency", language))
-    return texts
+    return texts, _buttons(messages)
+
+
+def _resume(store, text: str) -> dict | None:
+    """The case a person's message names by its code, if the whole message is one."""
+    if len(text) > 15 or not normalise_case_code(text):
+        return None
+    try:
+        return store.case(text)
+    except CaseNotFound:
+        return None
+
+
+def _reply(conversation_id: str, language: str, texts: list[str], status: str, urgency: str = "low",
+           buttons: list[dict] | None = None, **extra) -> web.Response:
+    return web.json_response({
+        "conversation": conversation_id, "language": language, "urgency": urgency, "messages": texts,
+        "buttons": buttons or [], "status": status, **extra,
+    })
 
 
 async def chat(request: web.Request) -> web.Response:
     """``POST /api/chat``: keep the message, judge it, answer in the writer's language.
 
-    Body: ``{"conversation": id or null, "text": "...", "language": optional picker choice}``.
+    Body: ``{"conversation": id or null, "text": "...", "language": picker choice or null,
+    "choice": a pressed button's value or null}``.
     """
     body = await _json_body(request)
     store = request.app[STORE]
@@ -100,44 +130,66 @@ async def chat(request: web.Request) -> web.Response:
     except TriageInputError as error:
         return _bad_request(str(error))
     picked = body.get("language") if body.get("language") in LANGUAGES else None
+
+    case = _resume(store, text)
+    if case:
+        conversation = store.conversation(case["conversation_id"])
+        store.add_message(conversation["id"], "user", text, state="answered")
+        language = picked or conversation["language"] or "en"
+        reply = render("flow.case_resumed", language, case_code=case["code"])
+        last_id = store.add_message(conversation["id"], "bot", reply, state="sent")
+        return _reply(conversation["id"], language, [reply], conversation["status"], conversation["urgency"],
+                      last_message_id=last_id)
+
     conversation_id = body.get("conversation")
     if not (isinstance(conversation_id, str) and store.exists(conversation_id)):
         conversation_id = store.new_conversation(picked)
     # Stored before anything that can fail: nothing a person sends is lost.
     message_id = store.add_message(conversation_id, "user", text)
-    conversation = store.conversation(conversation_id)
+    before = store.conversation(conversation_id)
 
-    result = await request.app[TRIAGER].triage(text)
-    language = conversation_language(
-        conversation["language"], LanguageGuess(result.language, result.language_confidence),
-        picked or result.requested_language, len(text.split()),
-    )
-    result.language = language
-    conversation = store.record_triage(conversation_id, result, language)
+    choice = body.get("choice") if body.get("choice") in CHOICE_VALUES else None
+    if choice:
+        # a pressed button: nothing to judge, the dialogue takes the value
+        result = None
+        language = picked or before["language"] or "en"
+        intent, entities, urgency = "choose", {"choice": choice, "language": language}, before["urgency"]
+    else:
+        result = await request.app[TRIAGER].triage(text)
+        language = conversation_language(
+            before["language"], LanguageGuess(result.language, result.language_confidence),
+            picked or result.requested_language, len(text.split()),
+        )
+        result.language = language
+        store.record_triage(conversation_id, result, language)
+        intent, urgency = result.intent, result.urgency
+        entities = {"language": language, "urgency": urgency, "role": result.role}
+        if result.rights_topic:
+            entities["rights_topic"] = result.rights_topic
 
-    if conversation["status"] == "staff":
+    if before["status"] == "staff":
         # a person has taken over: the bot stays silent
         store.set_message_state(message_id, "held", result)
-        return web.json_response({"conversation": conversation_id, "language": language,
-                                  "messages": [], "status": "staff"})
+        return _reply(conversation_id, language, [], "staff", urgency)
+    buttons: list[dict] = []
     try:
-        if not result.engine_used:
+        if result is not None and not result.engine_used:
             raise EngineUnavailable("no parse")
-        texts = await _bot_replies(request, conversation_id, result, language)
+        texts, buttons = await _dialogue(request, conversation_id, intent, entities, urgency, language)
         state = "answered"
     except EngineUnavailable:
-        texts = [render("emergency", language)] if result.urgency == "emergency" else []
+        texts = [render("emergency", language)] if urgency == "emergency" else []
         texts.append(render("engine_down", language))
         state = "engine_down"
-        if conversation["status"] == "bot":
+        if store.conversation(conversation_id)["status"] == "bot":
             store.set_status(conversation_id, "queued")
+    after = store.conversation(conversation_id)
+    if state == "answered" and before["status"] == "bot" and after["status"] == "queued":
+        texts.append(queued_notice(language, dt.datetime.now(dt.timezone.utc)))
     store.set_message_state(message_id, state, result)
     for reply in texts:
         store.add_message(conversation_id, "bot", reply, state="sent")
-    return web.json_response({
-        "conversation": conversation_id, "language": language, "urgency": result.urgency,
-        "messages": texts, "status": store.conversation(conversation_id)["status"],
-    })
+    return _reply(conversation_id, language, texts, after["status"], urgency, buttons)
 
 
 async def poll(request: web.Request) -> web.Response:
