@@ -87,9 +87,16 @@ class AskSlot(Action):
         return []
 
 
-# One ask action per form slot; rasa-sdk registers every Action subclass it finds,
-# and this mapping keeps the generated classes alive until it does.
-ASK_ACTIONS = {slot: type(f"AskSlot_{slot}", (AskSlot,), {"slot": slot}) for slot in QUESTIONS}
+def _ask_action(slot: str) -> type[AskSlot]:
+    # named in this module, so the action server's worker processes can pickle it
+    name = f"AskSlot_{slot}"
+    cls = type(name, (AskSlot,), {"slot": slot, "__module__": __name__, "__qualname__": name})
+    globals()[name] = cls
+    return cls
+
+
+# One ask action per form slot; rasa-sdk registers every Action subclass it finds.
+ASK_ACTIONS = {slot: _ask_action(slot) for slot in QUESTIONS}
 
 
 class ActionOpenCase(Action):

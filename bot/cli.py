@@ -206,6 +206,7 @@ def run(host: str | None, port: int | None) -> None:
     settings = Settings()
     host = host or settings.host
     port = port or settings.port
+    settings.staff_token()  # made now, so staff can read it before the first call
     try:
         actions = start_action_server(settings)
         engine = start_engine(settings)
@@ -218,7 +219,8 @@ def run(host: str | None, port: int | None) -> None:
             # no client address in the log: only what was asked and how it went
             access_log_format='"%r" %s %b %Tfs',
             print=lambda _: click.echo(
-                f"Hotline chat: http://{host}:{port}/  (the engine needs about a minute to load; Ctrl-C stops everything)"
+                f"Hotline chat: http://{host}:{port}/  (the engine needs about a minute to load; Ctrl-C stops everything)\n"
+                f"Staff API token: {settings.var_dir / 'staff.token'} (or HOTLINE_STAFF_TOKEN)"
             ),
         )
     finally:

@@ -12,15 +12,19 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pythainlp.tokenize import word_tokenize
+
 from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
 from bot.engine import EngineClient, EngineUnavailable
 from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
 from bot.rules import RuleLayer, RuleMatch, default_rule_layer
+from hotline_nlu.textnorm import THAI_RUN
 
 MAX_MESSAGE_CHARS = 5000
 # The model alone calls an emergency only when it is fairly sure; below that
 # the message still goes to a person the same day (urgency "high").
 MODEL_EMERGENCY_CONFIDENCE = 0.6
+MODEL_EMERGENCY_MIN_WORDS = 3
 RULE_EMERGENCY_CONFIDENCE = 0.9
 ENTITY_MIN_CONFIDENCE = 0.5
 # Acute signs that make a case "high" when they are not happening this minute.
@@ -95,6 +99,20 @@ def raise_urgency(current: str, candidate: str) -> str:
     :param candidate: newly judged urgency
     """
     return max(current, candidate, key=URGENCY_ORDER.index)
+
+
+def word_count(text: str) -> int:
+    """Words in a message; Thai, written without spaces, is segmented first.
+
+    :param text: one message
+    """
+    count = 0
+    position = 0
+    for run in THAI_RUN.finditer(text):
+        count += len(text[position:run.start()].split())
+        count += sum(1 for word in word_tokenize(run.group(0), engine="newmm") if word.strip())
+        position = run.end()
+    return count + len(text[position:].split())
 
 
 def _model_intent(parse: dict | None) -> tuple[str, float]:
@@ -172,7 +190,9 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         # the model is unsure but the words show exploitation: treat it as a case, not chat
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
 
-    if danger_now or (intent == "emergency" and confidence >= MODEL_EMERGENCY_CONFIDENCE):
+    # the model alone is not trusted on one or two words ("i odense"): the rules must see danger there
+    model_sure = confidence >= MODEL_EMERGENCY_CONFIDENCE and word_count(text) >= MODEL_EMERGENCY_MIN_WORDS
+    if danger_now or (intent == "emergency" and model_sure):
         urgency = "emergency"
     elif intent == "emergency" or HIGH_URGENCY_INDICATORS.intersection(indicators):
         urgency = "high"

@@ -5,7 +5,7 @@ import yaml
 
 from bot.language import LanguageGuess
 from bot.rules import RuleLayer
-from bot.triage import TriageInputError, check_message, judge, raise_urgency
+from bot.triage import TriageInputError, check_message, judge, raise_urgency, word_count
 
 RULES = {
     "emergency": ["knife", "lock~ me in|inside"],
@@ -56,10 +56,18 @@ def test_emergency_rule_works_without_the_engine(rules):
 
 
 def test_model_alone_calls_emergency_only_when_sure(rules):
-    text = "please come"
+    text = "please come here fast"
     assert judge(text, parse("emergency", 0.9), [], EN).urgency == "emergency"
     unsure = judge(text, parse("emergency", 0.45), [], EN)
     assert unsure.urgency == "high" and unsure.intent == "emergency"
+
+
+def test_model_alone_is_not_trusted_on_two_words(rules):
+    assert judge("i odense", parse("emergency", 0.96), [], EN).urgency == "high"
+    # Thai has no spaces: its words are counted after segmentation
+    thai = "เขากำลังจะมาทำร้ายหนู"
+    assert word_count(thai) >= 3
+    assert judge(thai, parse("emergency", 0.9), [], LanguageGuess("th", 1.0)).urgency == "emergency"
 
 
 def test_indicators_from_rules_and_model_without_duplicates(rules):

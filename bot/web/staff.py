@@ -48,13 +48,19 @@ async def conversation(request: web.Request) -> web.Response:
                               "messages": request.app[STORE].messages(found["id"])})
 
 
-async def take(request: web.Request) -> web.Response:
-    """``POST /api/staff/take``: a person takes over; the bot stays silent until it is handed back."""
+async def _move(request: web.Request, status: str, notice: str | None) -> web.Response:
+    """Move a conversation to ``status`` and tell the writer with the ``notice`` reply, if any."""
     found, _ = await _conversation(request)
     store = request.app[STORE]
-    store.set_status(found["id"], "staff")
-    store.add_message(found["id"], "system", render("flow.staff_joined", found["language"] or "en"), state="sent")
-    return web.json_response({"status": "staff"})
+    store.set_status(found["id"], status)
+    if notice:
+        store.add_message(found["id"], "system", render(notice, found["language"] or "en"), state="sent")
+    return web.json_response({"status": status})
+
+
+async def take(request: web.Request) -> web.Response:
+    """``POST /api/staff/take``: a person takes over; the bot stays silent until it is handed back."""
+    return await _move(request, "staff", "flow.staff_joined")
 
 
 async def reply(request: web.Request) -> web.Response:
@@ -72,18 +78,12 @@ async def reply(request: web.Request) -> web.Response:
 
 async def hand_back(request: web.Request) -> web.Response:
     """``POST /api/staff/release``: the bot answers again."""
-    found, _ = await _conversation(request)
-    store = request.app[STORE]
-    store.set_status(found["id"], "bot")
-    store.add_message(found["id"], "system", render("flow.staff_left", found["language"] or "en"), state="sent")
-    return web.json_response({"status": "bot"})
+    return await _move(request, "bot", "flow.staff_left")
 
 
 async def close(request: web.Request) -> web.Response:
     """``POST /api/staff/close``: the conversation leaves the queue."""
-    found, _ = await _conversation(request)
-    request.app[STORE].set_status(found["id"], "closed")
-    return web.json_response({"status": "closed"})
+    return await _move(request, "closed", None)
 
 
 def setup_staff_routes(app: web.Application) -> None:
