@@ -15,6 +15,8 @@ from bot.triage import Triage, raise_urgency
 # Conversation states: the bot answers ("bot"); a person is needed ("queued");
 # a person has taken over and the bot stays silent ("staff"); ended ("closed").
 STATUSES = ("bot", "queued", "staff", "closed")
+# Below this intent confidence the assistant has not understood; twice in a row, a person takes it.
+NOT_UNDERSTOOD_BELOW = 0.4
 URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(reversed(URGENCIES))}
 
 
@@ -187,9 +189,19 @@ class Store:
         self.db["conversations"].update(
             conversation_id, {"role": role, "exploitation": exploitation, "language": language}
         )
+        not_understood = triage.confidence < NOT_UNDERSTOOD_BELOW and self._previous_not_understood(conversation_id)
         return self.raise_conversation_urgency(
-            conversation_id, triage.urgency, triage.indicators, needs_person=triage.intent == "ask_human"
+            conversation_id, triage.urgency, triage.indicators,
+            needs_person=triage.intent == "ask_human" or not_understood,
         )
+
+    def _previous_not_understood(self, conversation_id: str) -> bool:
+        """Whether the person's previous judged message was not understood either."""
+        rows = list(self.db["messages"].rows_where(
+            "conversation_id = ? and sender = 'user' and triage is not null", [conversation_id],
+            order_by="id desc", limit=1, select="triage",
+        ))
+        return bool(rows) and json.loads(rows[0]["triage"]).get("confidence", 1.0) < NOT_UNDERSTOOD_BELOW
 
     def raise_conversation_urgency(self, conversation_id: str, urgency: str, indicators: list[str] = (),
                                    needs_person: bool = False) -> dict:

@@ -65,3 +65,14 @@ def test_database_survives_reopening(tmp_path):
     again = Store(tmp_path / "cases.db")
     assert again.messages(conversation)[0]["text"] == "kept"
     again.close()
+
+
+def test_not_understood_twice_in_a_row_queues_the_conversation(store):
+    conversation = store.new_conversation()
+    unsure = Triage(language="en", intent="out_of_scope", urgency="low", role="unknown", indicators=[],
+                    exploitation="unknown", confidence=0.2, evidence=[])
+    first = store.add_message(conversation, "user", "hm")
+    assert store.record_triage(conversation, unsure, "en")["status"] == "bot"
+    store.set_message_state(first, "answered", unsure)
+    store.add_message(conversation, "user", "hmm?")
+    assert store.record_triage(conversation, unsure, "en")["status"] == "queued"

@@ -161,9 +161,10 @@ async def chat(request: web.Request) -> web.Response:
             picked or result.requested_language, len(text.split()),
         )
         result.language = language
-        store.record_triage(conversation_id, result, language)
+        # the dialogue works with what the whole conversation has shown, not this message alone
+        judged = store.record_triage(conversation_id, result, language)
         intent, urgency = result.intent, result.urgency
-        entities = {"language": language, "urgency": urgency, "role": result.role}
+        entities = {"language": language, "urgency": judged["urgency"], "role": judged["role"]}
         if result.rights_topic:
             entities["rights_topic"] = result.rights_topic
 
