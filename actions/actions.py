@@ -12,6 +12,7 @@ from bot import RIGHTS_TOPICS
 from bot.conversation import NEXT_STEP, QUESTIONS, ROLE_EXTRAS, WANTS_A_PERSON, buttons
 from bot.replies import render
 from bot.settings import Settings
+from bot.triage import rights_topic_of
 from bot.store import ConversationNotFound, Store
 
 # Intents whose reply key is the intent's own name.
@@ -62,9 +63,7 @@ class ActionAnswerRights(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         topic = tracker.get_slot("rights_topic")
         if topic not in RIGHTS_TOPICS:
-            selected = (tracker.latest_message.get("response_selector") or {}).get("ask_rights") or {}
-            key = (selected.get("response") or {}).get("intent_response_key") or ""
-            topic = key.split("/", 1)[-1] if "/" in key else "contact_cmm"
+            topic = rights_topic_of(tracker.latest_message) or "contact_cmm"
         dispatcher.utter_message(text=render(f"rights.{topic}", _language(tracker)))
         return [SlotSet("rights_topic", None)]
 

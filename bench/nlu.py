@@ -35,7 +35,7 @@ from bot.engine import engine_environment
 from bot.language import default_identifier
 from bot.rules import default_rule_layer
 from bot.settings import Settings
-from bot.triage import Triager, judge
+from bot.triage import Triager, judge, rights_topic_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
                 predictions[name][position] = {
                     "intent": triage.intent, "urgency": triage.urgency, "indicators": triage.indicators,
                     "spans": _evidence_spans(example.text, triage.evidence),
-                    "rights_topic": triage.rights_topic or _rights_topic_of(parse),
+                    "rights_topic": triage.rights_topic or rights_topic_of(parse),
                 }
         progress.update()
         if "rasa_default" in systems:
@@ -399,11 +399,6 @@ def main(argv: list[str] | None = None) -> None:
     (RESULTS / "summary.md").write_text(summary + "\n", encoding="utf-8")
     update_readme(summary)
     print(summary)
-
-
-def _rights_topic_of(parse: dict) -> str | None:
-    key = (((parse.get("response_selector") or {}).get("ask_rights") or {}).get("response") or {}).get("intent_response_key")
-    return key.split("/", 1)[1] if key and "/" in key else None
 
 
 if __name__ == "__main__":

@@ -125,7 +125,11 @@ def _model_intent(parse: dict | None) -> tuple[str, float]:
     return "out_of_scope", 0.0
 
 
-def _rights_topic(parse: dict | None) -> str | None:
+def rights_topic_of(parse: dict | None) -> str | None:
+    """The rights topic the response selector chose in a parse, if it is one of the 12.
+
+    :param parse: an engine parse (or a tracker's latest message)
+    """
     selector = ((parse or {}).get("response_selector") or {}).get("ask_rights") or {}
     key = (selector.get("response") or {}).get("intent_response_key") or ""
     topic = key.split("/", 1)[1] if "/" in key else None
@@ -219,7 +223,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         exploitation=_most_common(layers.get("exploitation", []), "unknown"),
         confidence=min(1.0, max(0.0, confidence)),
         evidence=evidence,
-        rights_topic=_rights_topic(parse) if intent == "ask_rights" else None,
+        rights_topic=rights_topic_of(parse) if intent == "ask_rights" else None,
         requested_language=requested,
         engine_used=parse is not None,
         language_confidence=1.0 if language in LANGUAGES else guess.confidence,

@@ -13,7 +13,7 @@ from bot.replies import render
 from bot.store import ConversationNotFound
 from bot.triage import TriageInputError, check_message
 from bot.web.keys import SETTINGS, STORE
-from bot.web.views import _json_body
+from bot.web.views import json_body
 
 QUEUE_FIELDS = ("id", "status", "urgency", "role", "exploitation", "indicators", "language", "consent",
                 "needs_person_since", "updated_at")
@@ -28,7 +28,7 @@ def _authorised(request: web.Request) -> None:
 
 async def _conversation(request: web.Request) -> tuple[dict, dict]:
     _authorised(request)
-    body = await _json_body(request)
+    body = await json_body(request)
     try:
         return request.app[STORE].conversation(str(body.get("conversation"))), body
     except ConversationNotFound:

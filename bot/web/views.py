@@ -21,7 +21,7 @@ from bot.web.keys import ENGINE, ENGINE_STATE, STORE, TRIAGER
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
-async def _json_body(request: web.Request) -> dict:
+async def json_body(request: web.Request) -> dict:
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -64,7 +64,7 @@ async def ui_texts(request: web.Request) -> web.Response:
 
 async def triage(request: web.Request) -> web.Response:
     """``POST /api/triage``: the contract's judgement of one message."""
-    body = await _json_body(request)
+    body = await json_body(request)
     language = body.get("lang") or None
     try:
         result = await request.app[TRIAGER].triage(body.get("text"), language)
@@ -123,7 +123,7 @@ async def chat(request: web.Request) -> web.Response:
     Body: ``{"conversation": id or null, "text": "...", "language": picker choice or null,
     "choice": a pressed button's value or null}``.
     """
-    body = await _json_body(request)
+    body = await json_body(request)
     store = request.app[STORE]
     try:
         text = check_message(body.get("text"))
@@ -195,7 +195,7 @@ async def chat(request: web.Request) -> web.Response:
 
 async def poll(request: web.Request) -> web.Response:
     """``POST /api/chat/poll``: replies written after ``after`` (a person's answers arrive here)."""
-    body = await _json_body(request)
+    body = await json_body(request)
     try:
         conversation = request.app[STORE].conversation(str(body.get("conversation")))
     except ConversationNotFound:
