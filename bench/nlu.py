@@ -286,6 +286,10 @@ def external_oos() -> dict:
     return report
 
 
+def _figure(scores: dict, name: str) -> str:
+    return f"{scores[name]:.3f}" if name in scores else "not run"
+
+
 def summary_markdown(results: dict) -> str:
     cv = results["cross_validation"]
     lines = [
@@ -304,8 +308,8 @@ def summary_markdown(results: dict) -> str:
             f"| {group} | {ours['intent_macro_f1']:.3f} | {ours['intent_accuracy']:.3f} | {ours['rights_topic_accuracy']:.3f} "
             f"| {ours['indicator_f1_entity']:.3f} / {ours['indicator_f1_message']:.3f} | {ours['urgency_accuracy']:.3f} "
             f"| {ours['emergency_recall']:.3f} | {ours['false_emergency_rate']:.3f} "
-            f"| {tfidf.get('intent_macro_f1', float('nan')):.3f} | {default.get('intent_macro_f1', float('nan')):.3f} "
-            f"| {model_only.get('emergency_recall', float('nan')):.3f} |"
+            f"| {_figure(tfidf, 'intent_macro_f1')} | {_figure(default, 'intent_macro_f1')} "
+            f"| {_figure(model_only, 'emergency_recall')} |"
         )
     keywords = cv.get("keywords_only", {})
     if keywords:
