@@ -137,6 +137,15 @@ async def wait_until_ready(client: EngineClient, timeout: float, process: subpro
     raise EngineUnavailable(f"engine not ready after {timeout:.0f} s")
 
 
+def _spawn(command: list[str], settings: Settings, log_file: Path) -> subprocess.Popen:
+    # its own session, so stop_process can end it with all its children
+    with open(log_file, "ab") as log:
+        return subprocess.Popen(
+            command, cwd=settings.root, env=engine_environment(settings),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
 def start_engine(settings: Settings, log_file: Path | None = None) -> subprocess.Popen:
     """Start ``rasa run`` on 127.0.0.1 with the auth token and the trained model.
 
@@ -160,11 +169,7 @@ def start_engine(settings: Settings, log_file: Path | None = None) -> subprocess
         "--interface", "127.0.0.1", "--port", str(settings.engine_port),
         "--model", str(settings.model_path), "--endpoints", str(endpoints),
     ]
-    with open(log_file, "ab") as log:
-        return subprocess.Popen(
-            command, cwd=settings.root, env=engine_environment(settings),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    return _spawn(command, settings, log_file)
 
 
 def start_action_server(settings: Settings, log_file: Path | None = None) -> subprocess.Popen:
@@ -176,11 +181,7 @@ def start_action_server(settings: Settings, log_file: Path | None = None) -> sub
     log_file = log_file or settings.var_dir / "log" / "actions.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
-    with open(log_file, "ab") as log:
-        return subprocess.Popen(
-            command, cwd=settings.root, env=engine_environment(settings),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    return _spawn(command, settings, log_file)
 
 
 def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:

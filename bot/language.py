@@ -107,12 +107,7 @@ class LanguageIdentifier:
 
         :param text: one message
         """
-        share = thai_share(text)
-        if share >= THAI_SHARE_FOR_THAI:
-            return LanguageGuess("th", round(min(1.0, 0.5 + share / 2), 3))
-        probabilities = self.model.predict_proba([text])[0]
-        best = int(probabilities.argmax())
-        return LanguageGuess(str(self.model.classes_[best]), round(float(probabilities[best]), 3))
+        return self.identify_many([text])[0]
 
     def identify_many(self, texts: list[str]) -> list[LanguageGuess]:
         """Like :meth:`identify` for many texts at once (one vectorisation pass).
