@@ -195,8 +195,10 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
 
     # the model alone is not trusted on one or two words ("i odense"): the rules must see danger there
-    model_sure = confidence >= MODEL_EMERGENCY_CONFIDENCE and word_count(text) >= MODEL_EMERGENCY_MIN_WORDS
-    if danger_now or (intent == "emergency" and model_sure):
+    # Thai segmentation is only paid for when the model actually says emergency
+    model_sure = (intent == "emergency" and confidence >= MODEL_EMERGENCY_CONFIDENCE
+                  and word_count(text) >= MODEL_EMERGENCY_MIN_WORDS)
+    if danger_now or model_sure:
         urgency = "emergency"
     elif intent == "emergency" or HIGH_URGENCY_INDICATORS.intersection(indicators):
         urgency = "high"
