@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import RIGHTS_TOPICS
 from bot.conversation import NEXT_STEP, QUESTIONS, ROLE_EXTRAS, WANTS_A_PERSON, buttons
 from bot.replies import render
+from bot.rights import parse_situation_slot, rights_answer
 from bot.settings import Settings
 from bot.triage import rights_topic_of
 from bot.store import ConversationNotFound, Store
@@ -64,7 +65,8 @@ class ActionAnswerRights(Action):
         topic = tracker.get_slot("rights_topic")
         if topic not in RIGHTS_TOPICS:
             topic = rights_topic_of(tracker.latest_message) or "contact_cmm"
-        dispatcher.utter_message(text=render(f"rights.{topic}", _language(tracker)))
+        situation = parse_situation_slot(tracker.get_slot("situation"))
+        dispatcher.utter_message(text=rights_answer(topic, _language(tracker), situation))
         return [SlotSet("rights_topic", None)]
 
 

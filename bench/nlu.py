@@ -1,6 +1,6 @@
 """NLU and triage benchmark: stratified k-fold cross-validation per language, baselines, external checks.
 
-    .venv/bin/python -m bench.nlu [--folds 5] [--skip-rasa-default] [--skip-external]
+    .venv/bin/python -m bench.nlu [--folds 5] [--skip-rasa-default] [--skip-external] [--reuse-parses]
 
 Writes ``bench/results/nlu.json``, ``bench/results/summary.md`` (also copied into
 README.md between the bench markers) and confusion-matrix plots in ``docs/``.
@@ -42,6 +42,7 @@ RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs"
 EXTERNAL = ROOT.parent / "shared" / "external-eval"
 README = ROOT / "README.md"
+PARSES = RESULTS / "cv_parses.jsonl"
 CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 _ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 RASA_DEFAULT_CONFIG = 'recipe: default.v1\nlanguage: xx\nassistant_id: baseline\npipeline: []\npolicies: []\n'
@@ -340,11 +341,41 @@ def update_readme(summary: str) -> None:
         README.write_text(f"{before}{start}\n{summary}\n{end}{after}", encoding="utf-8")
 
 
+def _judged_part(parse: dict) -> dict:
+    """The parts of a parse that triage reads (intent ranking, entities, the rights topic)."""
+    selector = (parse.get("response_selector") or {}).get("ask_rights") or {}
+    return {
+        "intent": parse.get("intent"), "intent_ranking": (parse.get("intent_ranking") or [])[:3],
+        "entities": parse.get("entities") or [],
+        "response_selector": {"ask_rights": {"response": {
+            key: (selector.get("response") or {}).get(key) for key in ("intent_response_key", "confidence")}}},
+    }
+
+
+def save_parses(examples: list[Example], folds: int, parses: list[dict]) -> None:
+    """Keep each example's cross-validated engine parse, so rule and triage changes can be scored without training."""
+    with open(PARSES, "w", encoding="utf-8") as handle:
+        for example, parse in zip(examples, parses):
+            handle.write(json.dumps({"folds": folds, "text": example.text, "intent": example.full_intent,
+                                     "parse": _judged_part(parse)}, ensure_ascii=False) + "\n")
+
+
+def load_parses(examples: list[Example], folds: int) -> list[dict]:
+    """The parses of the last run, refused when the training data or the folds changed since."""
+    rows = [json.loads(line) for line in PARSES.read_text(encoding="utf-8").splitlines()] if PARSES.exists() else []
+    if [(r["folds"], r["text"], r["intent"]) for r in rows] != [(folds, e.text, e.full_intent) for e in examples]:
+        sys.exit(f"{PARSES} is missing or from other training data or folds: run without --reuse-parses")
+    return [r["parse"] for r in rows]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
     parser.add_argument("--skip-external", action="store_true", help="leave out the external-eval figures")
+    parser.add_argument("--reuse-parses", action="store_true",
+                        help=f"score the engine parses of the last run ({PARSES.name}) again instead of training: "
+                             "for changes to rules and triage only, not to training data")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     DOCS.mkdir(exist_ok=True)
@@ -363,6 +394,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         handle.write(RASA_DEFAULT_CONFIG)
         default_config = handle.name
+    saved = load_parses(examples, args.folds) if args.reuse_parses else None
+    all_parses: list = [None] * len(examples)
     progress = tqdm(total=len(folds) * len(systems), desc="cross-validation", unit="run", file=sys.stderr)
     for train_index, test_index in folds:
         train = [examples[i] for i in train_index]
@@ -370,8 +403,12 @@ def main(argv: list[str] | None = None) -> None:
         for position, label in zip(test_index, tfidf_baseline(train, test)):
             predictions["tfidf_lr"][position] = {"intent": label}
         progress.update()
-        parses = run_engine_fold(str(ROOT / "config.yml"), train, [e.text for e in test])
+        if saved is not None:
+            parses = [saved[i] for i in test_index]
+        else:
+            parses = run_engine_fold(str(ROOT / "config.yml"), train, [e.text for e in test])
         for position, parse in zip(test_index, parses):
+            all_parses[position] = parse
             example = examples[position]
             for name, rule_matches in (("hotline", matches[position]), ("hotline_model_only", [])):
                 triage = judge(example.text, parse, rule_matches, guesses[position])
@@ -386,6 +423,8 @@ def main(argv: list[str] | None = None) -> None:
                 predictions["rasa_default"][position] = {"intent": (parse.get("intent") or {}).get("name") or "out_of_scope"}
             progress.update()
     progress.close()
+    if saved is None:
+        save_parses(examples, args.folds, all_parses)
     for position, example in enumerate(examples):
         triage = judge(example.text, None, matches[position], guesses[position])
         predictions["keywords_only"][position] = {"intent": triage.intent, "urgency": triage.urgency}

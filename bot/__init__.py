@@ -19,3 +19,5 @@ RIGHTS_TOPICS = (
     "return_home", "compensation", "police_report", "non_punishment", "children",
     "work_rights", "contact_cmm",
 )
+# What writers say about themselves, which rights answers follow (not a contract label).
+SITUATIONS = ("legal_residence", "no_legal_residence", "eu_citizen", "child")

@@ -109,7 +109,7 @@ class EngineClient:
 
         :param sender: the conversation id
         :param intent: one contract intent
-        :param entities: codes for the slots (language, urgency, role, rights_topic)
+        :param entities: codes for the slots (language, urgency, role, rights_topic, situation)
         """
         message = f"/{intent}{json.dumps(entities, separators=(',', ':'))}"
         result = await self._request(

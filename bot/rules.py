@@ -1,4 +1,4 @@
-"""spaCy rule layers: danger-now patterns, indicator evidence, role, exploitation and language cues.
+"""spaCy rule layers: danger-now patterns, indicator evidence, role, exploitation, language and situation cues.
 
 Patterns live in ``bot/rules/<lang>.yml`` in a small phrase syntax (see
 ``docs/content-guide.md``) that linguists can edit; this module compiles them
@@ -26,19 +26,20 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from bot import EXPLOITATION, INDICATORS, LANGUAGES, ROLES
+from bot import EXPLOITATION, INDICATORS, LANGUAGES, ROLES, SITUATIONS
 from hotline_nlu.textnorm import fold
 
 RULES_DIR = Path(__file__).parent / "rules"
 GAP = "..."
 MAX_GAP = 3
 FUZZY_MIN_LENGTH = 6
-LAYERS = ("emergency", "indicators", "roles", "exploitation", "languages")
+LAYERS = ("emergency", "indicators", "roles", "exploitation", "languages", "situation")
 _LABELS = {
     "indicators": set(INDICATORS),
     "roles": set(ROLES) - {"unknown"},
     "exploitation": set(EXPLOITATION) - {"unknown"},
     "languages": set(LANGUAGES),
+    "situation": set(SITUATIONS),
 }
 # spaCy has no Nigerian Pidgin; it is English-lexified, so English tokenization fits.
 _SPACY_LANG = {"da": "da", "en": "en", "th": "th", "pcm": "en"}

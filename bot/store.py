@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot import ROLES, URGENCIES
+from bot.rights import merge_situation
 from bot.triage import Triage, raise_urgency
 
 # Conversation states: the bot answers ("bot"); a person is needed ("queued");
@@ -52,6 +53,11 @@ def normalise_case_code(text: str) -> str | None:
     return "-".join(letters[i:i + 3] for i in range(0, len(letters), 3))
 
 
+def _decoded(row: dict) -> dict:
+    return {**row, "indicators": json.loads(row["indicators"] or "[]"),
+            "situation": json.loads(row.get("situation") or "[]")}
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -77,9 +83,13 @@ class Store:
                 "id": str, "created_at": str, "updated_at": str, "language": str,
                 "urgency": str, "urgency_rank": int, "role": str, "exploitation": str,
                 "indicators": str, "status": str, "consent": str, "needs_person_since": str,
+                "situation": str,
             },
             pk="id", if_not_exists=True,
         )
+        if "situation" not in self.db["conversations"].columns_dict:
+            # databases made before conversations remembered the writer's situation
+            self.db["conversations"].add_column("situation", str)
         self.db["messages"].create(
             {
                 "id": int, "conversation_id": str, "sender": str, "text": str,
@@ -113,7 +123,7 @@ class Store:
             "id": conversation_id, "created_at": now, "updated_at": now, "language": language,
             "urgency": "low", "urgency_rank": URGENCY_RANK["low"], "role": "unknown",
             "exploitation": "unknown", "indicators": "[]", "status": "bot", "consent": "anonymous",
-            "needs_person_since": None,
+            "needs_person_since": None, "situation": "[]",
         })
         return conversation_id
 
@@ -126,7 +136,7 @@ class Store:
             row = self.db["conversations"].get(conversation_id)
         except sqlite_utils.db.NotFoundError as error:
             raise ConversationNotFound(conversation_id) from error
-        return {**row, "indicators": json.loads(row["indicators"] or "[]")}
+        return _decoded(row)
 
     def exists(self, conversation_id: str) -> bool:
         """Whether a conversation has that id.
@@ -186,9 +196,10 @@ class Store:
         # who writes does not change within a conversation: the first clear cue stands
         role = current["role"] if current["role"] in ROLES and current["role"] != "unknown" else triage.role
         exploitation = current["exploitation"] if current["exploitation"] != "unknown" else triage.exploitation
-        self.db["conversations"].update(
-            conversation_id, {"role": role, "exploitation": exploitation, "language": language}
-        )
+        self.db["conversations"].update(conversation_id, {
+            "role": role, "exploitation": exploitation, "language": language,
+            "situation": json.dumps(merge_situation(current["situation"], triage.situation)),
+        })
         not_understood = triage.confidence < NOT_UNDERSTOOD_BELOW and self._previous_not_understood(conversation_id)
         return self.raise_conversation_urgency(
             conversation_id, triage.urgency, triage.indicators,
@@ -228,7 +239,7 @@ class Store:
         rows = self.db["conversations"].rows_where(
             "status != 'closed'", order_by="urgency_rank desc, coalesce(needs_person_since, updated_at)",
         )
-        return [{**row, "indicators": json.loads(row["indicators"] or "[]")} for row in rows]
+        return [_decoded(row) for row in rows]
 
     def set_status(self, conversation_id: str, status: str) -> None:
         """Move a conversation to bot, queued, staff or closed.

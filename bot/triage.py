@@ -17,6 +17,7 @@ from pythainlp.tokenize import word_tokenize
 from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
 from bot.engine import EngineClient, EngineUnavailable
 from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
+from bot.rights import situation_from_labels
 from bot.rules import RuleLayer, RuleMatch, default_rule_layer
 from hotline_nlu.textnorm import THAI_RUN
 
@@ -54,6 +55,8 @@ class Triage:
     requested_language: str | None = None
     engine_used: bool = True
     language_confidence: float = 1.0
+    # what the writer says about themself (bot.rights); not part of the contract's output
+    situation: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def to_contract(self) -> dict:
@@ -229,6 +232,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         requested_language=requested,
         engine_used=parse is not None,
         language_confidence=1.0 if language in LANGUAGES else guess.confidence,
+        situation=situation_from_labels(layers.get("situation", [])),
     )
 
 

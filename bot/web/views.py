@@ -167,6 +167,8 @@ async def chat(request: web.Request) -> web.Response:
         entities = {"language": language, "urgency": judged["urgency"], "role": judged["role"]}
         if result.rights_topic:
             entities["rights_topic"] = result.rights_topic
+        if judged["situation"]:
+            entities["situation"] = ",".join(judged["situation"])
 
     if before["status"] == "staff":
         # a person has taken over: the bot stays silent
