@@ -295,7 +295,8 @@ def summary_markdown(results: dict) -> str:
     cv = results["cross_validation"]
     lines = [
         f"Cross-validation: {results['folds']}-fold stratified by language and intent on "
-        f"{results['examples']} own examples (`make bench`, {results['date']}, {results['seconds']:.0f} s).",
+        f"{results['examples']} own examples (`make bench`, {results['date']}, {results['seconds']:.0f} s"
+        + (", engine parses of the previous run re-scored" if results.get("reused_parses") else "") + ").",
         "",
         "| language | intent macro-F1 | accuracy | rights topic | indicator F1 (span / message) | urgency acc. | emergency recall | false emergency | TF-IDF+LR F1 | Rasa default F1 | model without rules: recall |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -431,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
 
     results = {
         "date": time.strftime("%Y-%m-%d"), "folds": args.folds, "examples": len(examples),
+        "reused_parses": saved is not None,
         "cross_validation": evaluate(examples, {k: v for k, v in predictions.items() if v[0] is not None}),
         "plots": plot_confusion(examples, predictions["hotline"]),
     }
