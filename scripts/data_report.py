@@ -25,11 +25,12 @@ def main(argv: list[str]) -> int:
     rules = default_rule_layer()
     problems = 0
     print("examples per intent:", dict(Counter(e.intent for e in examples)))
+    folded = [fold(e.text).strip() for e in examples]
     seen: dict[str, set[str]] = defaultdict(set)
-    for example in examples:
-        seen[fold(example.text).strip()].add(example.full_intent)
+    for example, text in zip(examples, folded):
+        seen[text].add(example.full_intent)
     # the same short word ("ok") may well be an example in two languages, but not twice in one
-    counts = Counter((e.language, fold(e.text).strip()) for e in examples)
+    counts = Counter((e.language, text) for e, text in zip(examples, folded))
     for text, intents in seen.items():
         if len(intents) > 1:
             problems += 1

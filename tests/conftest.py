@@ -10,6 +10,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.engine import EngineClient, start_action_server, start_engine, stop_process, wait_until_ready
 from bot.settings import Settings
@@ -63,3 +65,11 @@ def run_hotline(*args: str, input_bytes: bytes, settings: Settings, timeout: flo
     command = [sys.executable, "-m", "bot.cli", *args]
     return subprocess.run(command, input=input_bytes, capture_output=True, env=env, timeout=timeout,
                           cwd=settings.root)
+
+
+def run_action(action, slots: dict, sender: str = "nobody", intent: str = "seek_help") -> tuple[list[dict], list]:
+    """Run a Rasa action on a tracker holding ``slots``; its messages and events."""
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker(sender, slots, {"intent": {"name": intent}}, [], False, None, {}, "")
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events

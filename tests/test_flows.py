@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ASK_ACTIONS, ActionAnswerRights, ActionFileReport, ActionOpenCase
 from bot import LANGUAGES
@@ -14,6 +12,7 @@ from bot.replies import render
 from bot.store import CaseNotFound, Store, new_case_code, normalise_case_code
 from bot.web import init_app
 from bot.web.keys import STORE
+from tests.conftest import run_action as run
 
 CPH = dt.timezone(dt.timedelta(hours=1))
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 19, 0, tzinfo=CPH)
@@ -58,16 +57,6 @@ def test_buttons_are_labelled_in_the_language(language):
     offered = buttons("consent", language)
     assert [b["title"] for b in offered] == [render(label, language) for _, label in CHOICES["consent"]]
     assert offered[0]["payload"] == '/choose{"choice": "police"}'
-
-
-def tracker(slots, sender="nobody", intent="seek_help"):
-    return Tracker(sender, slots, {"intent": {"name": intent}}, [], False, None, {}, "")
-
-
-def run(action, slots, sender="nobody"):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker(slots, sender), {})
-    return dispatcher.messages, events
 
 
 @pytest.mark.parametrize("slot", sorted(QUESTIONS))

@@ -12,6 +12,7 @@ from bot.rights import merge_situation, parse_situation_slot, rights_answer, sit
 from bot.rules import default_rule_layer
 from bot.store import Store
 from bot.triage import Triage
+from tests.conftest import run_action
 
 SITUATION_CASES = yaml.safe_load((Path(__file__).parent / "data" / "situation.yml").read_text(encoding="utf-8"))
 
@@ -75,13 +76,9 @@ def test_every_variant_names_a_known_topic_and_situation():
 
 
 def test_rights_action_reads_the_situation_slot():
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
     slots = {"language": "pcm", "rights_topic": "accommodation", "situation": "no_legal_residence,child"}
-    dispatcher = CollectingDispatcher()
-    ActionAnswerRights().run(dispatcher, Tracker("x", slots, {}, [], False, None, {}, ""), {})
-    assert dispatcher.messages[0]["text"] == rights_answer("accommodation", "pcm", ["no_legal_residence", "child"])
+    messages, _ = run_action(ActionAnswerRights(), slots)
+    assert messages[0]["text"] == rights_answer("accommodation", "pcm", ["no_legal_residence", "child"])
     assert parse_situation_slot("child, nonsense") == ["child"] and parse_situation_slot(None) == []
 
 
