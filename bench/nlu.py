@@ -43,6 +43,7 @@ DOCS = ROOT / "docs"
 EXTERNAL = ROOT.parent / "shared" / "external-eval"
 README = ROOT / "README.md"
 PARSES = RESULTS / "cv_parses.jsonl"
+EVERYDAY = ROOT / "bot" / "data" / "lid"
 CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 _ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 RASA_DEFAULT_CONFIG = 'recipe: default.v1\nlanguage: xx\nassistant_id: baseline\npipeline: []\npolicies: []\n'
@@ -264,27 +265,43 @@ async def _triage_external(texts: list[str]) -> list[dict]:
     return [r.to_contract() if hasattr(r, "to_contract") else {"error": str(r)} for r in results]
 
 
-def external_oos() -> dict:
-    rows = [json.loads(line) for line in (EXTERNAL / "oos.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    judged = asyncio.run(_triage_external([row["text"] for row in rows]))
-    by_source: dict[str, list[dict]] = defaultdict(list)
-    for row, result in zip(rows, judged):
-        by_source[row["source"]].append(result)
-    report = {}
-    for source, results in sorted(by_source.items()):
-        alarms = [r for r in results if r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"]
-        report[source] = {
+def false_alarm_rates(groups: dict[str, list[str]]) -> dict:
+    """Share of everyday messages the production model and rules judge a case, per group and overall.
+
+    :param groups: group name → everyday messages
+    """
+    names = sorted(groups)
+    texts = [text for name in names for text in groups[name]]
+    judged = asyncio.run(_triage_external(texts))
+    report, position = {}, 0
+    for name in [*names, "all"]:
+        results = judged if name == "all" else judged[position:position + len(groups[name])]
+        if name != "all":
+            position += len(results)
+        report[name] = {
             "rows": len(results),
-            "false_alarm_rate": round(len(alarms) / len(results), 4),
+            "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"
+                                          for r in results) / len(results), 4),
             "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in results) / len(results), 4),
         }
-    every = [r for results in by_source.values() for r in results]
-    report["all"] = {
-        "rows": len(every),
-        "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency" for r in every) / len(every), 4),
-        "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in every) / len(every), 4),
-    }
     return report
+
+
+def external_oos() -> dict:
+    rows = [json.loads(line) for line in (EXTERNAL / "oos.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        groups[row["source"]].append(row["text"])
+    return false_alarm_rates(groups)
+
+
+def own_everyday() -> dict:
+    """False alarms on the project's everyday-language corpus (``bot/data/lid``), which intent training never sees."""
+    return false_alarm_rates({
+        language: [line.strip() for line in (EVERYDAY / f"{language}.txt").read_text(encoding="utf-8").splitlines()
+                   if line.strip()]
+        for language in LANGUAGES
+    })
 
 
 def _figure(scores: dict, name: str) -> str:
@@ -329,6 +346,11 @@ def summary_markdown(results: dict) -> str:
                       "report_suspicion): " + ", ".join(
                           f"{source} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
                           for source, scores in oos.items())]
+    if "own_everyday" in results:
+        lines += ["", "False alarms on the project's own everyday corpus (`bot/data/lid`, never used for intent "
+                  "training; judged emergency, seek_help or report_suspicion): " + ", ".join(
+                      f"{group} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
+                      for group, scores in results["own_everyday"].items())]
     lines += ["", "Confusion matrices: " + ", ".join(f"[{Path(p).stem}]({p})" for p in results.get("plots", []))]
     return "\n".join(lines)
 
@@ -373,7 +395,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
-    parser.add_argument("--skip-external", action="store_true", help="leave out the external-eval figures")
+    parser.add_argument("--skip-external", action="store_true",
+                        help="leave out the figures that need the production model (everyday corpus, external-eval)")
     parser.add_argument("--reuse-parses", action="store_true",
                         help=f"score the engine parses of the last run ({PARSES.name}) again instead of training: "
                              "for changes to rules and triage only, not to training data")
@@ -436,8 +459,10 @@ def main(argv: list[str] | None = None) -> None:
         "cross_validation": evaluate(examples, {k: v for k, v in predictions.items() if v[0] is not None}),
         "plots": plot_confusion(examples, predictions["hotline"]),
     }
-    if not args.skip_external and EXTERNAL.exists():
-        results["external"] = {"lid": external_lid(), "oos": external_oos()}
+    if not args.skip_external:
+        results["own_everyday"] = own_everyday()
+        if EXTERNAL.exists():
+            results["external"] = {"lid": external_lid(), "oos": external_oos()}
     results["seconds"] = time.monotonic() - started
     (RESULTS / "nlu.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     summary = summary_markdown(results)

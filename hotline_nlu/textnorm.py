@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 THAI_CHAR = re.compile(r"[\u0E00-\u0E7F]")
 THAI_RUN = re.compile(r"[\u0E00-\u0E7F]+")
@@ -43,3 +44,22 @@ def thai_share(text: str) -> float:
     if not letters:
         return 0.0
     return sum(1 for c in letters if THAI_CHAR.match(c)) / len(letters)
+
+
+def split_words(text: str, split_other: Callable[[str], list[str]] = str.split, thai_engine: str = "newmm") -> list[str]:
+    """The words of a message: Thai runs, written without spaces, cut by PyThaiNLP, the rest by ``split_other``.
+
+    :param text: one message
+    :param split_other: how to split everything that is not Thai script
+    :param thai_engine: PyThaiNLP's word segmentation engine
+    """
+    from pythainlp.tokenize import word_tokenize  # only paid for when a message is actually split
+
+    words: list[str] = []
+    position = 0
+    for run in THAI_RUN.finditer(text):
+        words.extend(split_other(text[position:run.start()]))
+        words.extend(word for word in word_tokenize(run.group(0), engine=thai_engine) if word.strip())
+        position = run.end()
+    words.extend(split_other(text[position:]))
+    return words

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from pythainlp.tokenize import word_tokenize
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from hotline_nlu.textnorm import THAI_RUN, fold
+from hotline_nlu.textnorm import fold, split_words
 
 
 @DefaultV1Recipe.register(
@@ -36,18 +35,7 @@ class MultilingualTokenizer(WhitespaceTokenizer):
         return {**WhitespaceTokenizer.get_default_config(), "thai_engine": "newmm"}
 
     def _words(self, text: Text) -> List[Text]:
-        words: List[Text] = []
-        position = 0
-        for run in THAI_RUN.finditer(text):
-            words.extend(self._latin_words(text[position : run.start()]))
-            words.extend(
-                w
-                for w in word_tokenize(run.group(0), engine=self._config["thai_engine"])
-                if w.strip()
-            )
-            position = run.end()
-        words.extend(self._latin_words(text[position:]))
-        return words
+        return split_words(text, self._latin_words, self._config["thai_engine"])
 
     def _latin_words(self, text: Text) -> List[Text]:
         if not text.strip():

@@ -53,6 +53,21 @@ BATCH = [
 ]
 
 
+async def test_trained_model_blends_diet_with_the_linear_intent_model(engine_settings):
+    import aiohttp
+
+    from bot.engine import EngineClient
+
+    async with aiohttp.ClientSession() as session:
+        engine = EngineClient(engine_settings.engine_url, engine_settings.engine_token(), session)
+        parse = await engine.parse("my boss took my passport and i cannot leave")
+    ranking = {item["name"]: item["confidence"] for item in parse["intent_ranking"] if item["name"] in INTENTS}
+    # both classifiers rank every intent, so the blend is one distribution over all of them
+    assert set(ranking) == set(INTENTS)
+    assert sum(ranking.values()) == pytest.approx(1.0, abs=1e-3)
+    assert max(ranking, key=ranking.get) in ("seek_help", "emergency")
+
+
 def test_cli_batch_keeps_order_copies_fields_and_reports_bad_lines(engine_settings):
     data = "\n".join(json.dumps(row, ensure_ascii=False) for row in BATCH).encode() + b"\n\xff\xfe\n"
     done = run_hotline("triage", input_bytes=data, settings=engine_settings)

@@ -5,7 +5,9 @@ import yaml
 
 from bot.language import LanguageGuess
 from bot.rules import RuleLayer
-from bot.triage import TriageInputError, check_message, judge, raise_urgency, word_count
+from bot.triage import (
+    MODEL_EMERGENCY_CONFIDENCE, TriageInputError, check_message, judge, raise_urgency, word_count,
+)
 
 RULES = {
     "emergency": ["knife", "lock~ me in|inside"],
@@ -57,8 +59,8 @@ def test_emergency_rule_works_without_the_engine(rules):
 
 def test_model_alone_calls_emergency_only_when_sure(rules):
     text = "please come here fast"
-    assert judge(text, parse("emergency", 0.9), [], EN).urgency == "emergency"
-    unsure = judge(text, parse("emergency", 0.45), [], EN)
+    assert judge(text, parse("emergency", MODEL_EMERGENCY_CONFIDENCE), [], EN).urgency == "emergency"
+    unsure = judge(text, parse("emergency", MODEL_EMERGENCY_CONFIDENCE - 0.05), [], EN)
     assert unsure.urgency == "high" and unsure.intent == "emergency"
 
 
