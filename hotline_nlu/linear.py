@@ -9,7 +9,7 @@ either environment whatever their scikit-learn versions.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -56,6 +56,8 @@ class LinearIntentModel:
     classes: list[str]
     coefficients: np.ndarray  # (classes, features), or (1, features) for two classes
     intercepts: np.ndarray
+    # built once: a vectorizer checks its whole vocabulary on first use, about 20 ms
+    _counters: tuple[CountVectorizer, CountVectorizer] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def train(cls, documents: Sequence[str], labels: Sequence[str], regularisation: float = 20.0) -> "LinearIntentModel":
@@ -89,8 +91,10 @@ class LinearIntentModel:
 
         :param documents: tokenized documents, as for :meth:`train`
         """
-        words = _counter("word", WORD_NGRAMS, self.word_vocabulary).transform(documents)
-        chars = _counter("char_wb", CHAR_NGRAMS, self.char_vocabulary).transform(documents)
+        if self._counters is None:
+            self._counters = (_counter("word", WORD_NGRAMS, self.word_vocabulary),
+                              _counter("char_wb", CHAR_NGRAMS, self.char_vocabulary))
+        words, chars = (counter.transform(documents) for counter in self._counters)
         return hstack([_tfidf_block(words, self.word_idf), _tfidf_block(chars, self.char_idf)]).tocsr()
 
     def probabilities(self, documents: Sequence[str]) -> list[dict[str, float]]:
@@ -100,7 +104,7 @@ class LinearIntentModel:
         """
         if not documents:
             return []
-        scores = self.features(documents) @ self.coefficients.T.astype(np.float64) + self.intercepts
+        scores = (self.coefficients @ self.features(documents).T).T + self.intercepts
         scores = np.asarray(scores)
         if len(self.classes) == 2:
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
