@@ -265,43 +265,49 @@ async def _triage_external(texts: list[str]) -> list[dict]:
     return [r.to_contract() if hasattr(r, "to_contract") else {"error": str(r)} for r in results]
 
 
-def false_alarm_rates(groups: dict[str, list[str]]) -> dict:
-    """Share of everyday messages the production model and rules judge a case, per group and overall.
+def _alarm_rates(results: list[dict]) -> dict:
+    return {
+        "rows": len(results),
+        "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"
+                                      for r in results) / len(results), 4),
+        "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in results) / len(results), 4),
+    }
 
-    :param groups: group name → everyday messages
+
+def false_alarm_rates(corpora: dict[str, dict[str, list[str]]]) -> dict:
+    """Share of everyday messages the production model and rules judge a case, per corpus, group and overall.
+
+    All corpora are judged in one pass, so the engine starts once.
+
+    :param corpora: corpus name → group name → everyday messages
     """
-    names = sorted(groups)
-    texts = [text for name in names for text in groups[name]]
-    judged = asyncio.run(_triage_external(texts))
-    report, position = {}, 0
-    for name in [*names, "all"]:
-        results = judged if name == "all" else judged[position:position + len(groups[name])]
-        if name != "all":
-            position += len(results)
-        report[name] = {
-            "rows": len(results),
-            "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"
-                                          for r in results) / len(results), 4),
-            "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in results) / len(results), 4),
-        }
+    keys = [(corpus, group) for corpus, groups in corpora.items() for group in sorted(groups)]
+    judged = iter(asyncio.run(_triage_external([text for corpus, group in keys for text in corpora[corpus][group]])))
+    results = {key: [next(judged) for _ in corpora[key[0]][key[1]]] for key in keys}
+    report: dict = {}
+    for corpus in corpora:
+        groups = {group: rows for (name, group), rows in results.items() if name == corpus}
+        report[corpus] = {group: _alarm_rates(rows) for group, rows in groups.items()}
+        report[corpus]["all"] = _alarm_rates([row for rows in groups.values() for row in rows])
     return report
 
 
-def external_oos() -> dict:
+def external_oos() -> dict[str, list[str]]:
+    """The external everyday requests (``oos.jsonl``) by source."""
     rows = [json.loads(line) for line in (EXTERNAL / "oos.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     groups: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         groups[row["source"]].append(row["text"])
-    return false_alarm_rates(groups)
+    return groups
 
 
-def own_everyday() -> dict:
-    """False alarms on the project's everyday-language corpus (``bot/data/lid``), which intent training never sees."""
-    return false_alarm_rates({
+def own_everyday() -> dict[str, list[str]]:
+    """The project's everyday-language corpus (``bot/data/lid``) by language; intent training never sees it."""
+    return {
         language: [line.strip() for line in (EVERYDAY / f"{language}.txt").read_text(encoding="utf-8").splitlines()
                    if line.strip()]
         for language in LANGUAGES
-    })
+    }
 
 
 def _figure(scores: dict, name: str) -> str:
@@ -460,9 +466,11 @@ def main(argv: list[str] | None = None) -> None:
         "plots": plot_confusion(examples, predictions["hotline"]),
     }
     if not args.skip_external:
-        results["own_everyday"] = own_everyday()
+        corpora = {"own_everyday": own_everyday(), **({"oos": external_oos()} if EXTERNAL.exists() else {})}
+        alarms = false_alarm_rates(corpora)
+        results["own_everyday"] = alarms["own_everyday"]
         if EXTERNAL.exists():
-            results["external"] = {"lid": external_lid(), "oos": external_oos()}
+            results["external"] = {"lid": external_lid(), "oos": alarms["oos"]}
     results["seconds"] = time.monotonic() - started
     (RESULTS / "nlu.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     summary = summary_markdown(results)

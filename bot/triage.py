@@ -12,7 +12,6 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
-
 from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
 from bot.engine import EngineClient, EngineUnavailable
 from bot.language import LanguageGuess, LanguageIdentifier, default_identifier

@@ -23,18 +23,18 @@ VOCABULARY_FILE = "linear_vocabulary.json"
 ARRAYS_FILE = "linear_arrays.npz"
 # Word uni- and bigrams over the tokenizer's folded words (Thai already segmented),
 # character n-grams inside words for typos, missing æ/ø/å and Pidgin spellings.
-WORD_NGRAMS = (1, 2)
-CHAR_NGRAMS = (1, 5)
+NGRAMS = {"word": (1, 2), "char_wb": (1, 5)}
 
 
 class LinearModelError(Exception):
     """A linear intent model cannot be trained or loaded."""
 
 
-def _counter(analyzer: str, ngram_range: tuple[int, int], vocabulary: Mapping[str, int] | None = None) -> CountVectorizer:
+def _vectorizer_settings(analyzer: str) -> dict:
+    """One analyzer's settings, shared by training (TF-IDF) and scoring (counts on a fixed vocabulary)."""
     # the documents are already tokenized and joined by spaces, so a word is anything between spaces
-    pattern = {"token_pattern": r"\S+"} if analyzer == "word" else {"token_pattern": None}
-    return CountVectorizer(analyzer=analyzer, ngram_range=ngram_range, lowercase=True, vocabulary=vocabulary, **pattern)
+    return {"analyzer": analyzer, "ngram_range": NGRAMS[analyzer], "lowercase": True,
+            "token_pattern": r"\S+" if analyzer == "word" else None}
 
 
 def _tfidf_block(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
@@ -71,8 +71,7 @@ class LinearIntentModel:
             raise LinearModelError(f"{len(documents)} documents but {len(labels)} labels")
         if len(set(labels)) < 2:
             raise LinearModelError("training needs at least two intents")
-        words = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, token_pattern=r"\S+", sublinear_tf=True)
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, token_pattern=None, sublinear_tf=True)
+        words, chars = (TfidfVectorizer(**_vectorizer_settings(analyzer), sublinear_tf=True) for analyzer in ("word", "char_wb"))
         features = hstack([words.fit_transform(documents), chars.fit_transform(documents)]).tocsr()
         regression = LogisticRegression(C=regularisation, max_iter=3000)
         regression.fit(features, list(labels))
@@ -92,8 +91,8 @@ class LinearIntentModel:
         :param documents: tokenized documents, as for :meth:`train`
         """
         if self._counters is None:
-            self._counters = (_counter("word", WORD_NGRAMS, self.word_vocabulary),
-                              _counter("char_wb", CHAR_NGRAMS, self.char_vocabulary))
+            self._counters = (CountVectorizer(**_vectorizer_settings("word"), vocabulary=self.word_vocabulary),
+                              CountVectorizer(**_vectorizer_settings("char_wb"), vocabulary=self.char_vocabulary))
         words, chars = (counter.transform(documents) for counter in self._counters)
         return hstack([_tfidf_block(words, self.word_idf), _tfidf_block(chars, self.char_idf)]).tocsr()
 

@@ -2,9 +2,11 @@
 
 import json
 
+import aiohttp
 import pytest
 
 from bot import EXPLOITATION, INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS, ROLES, URGENCIES
+from bot.engine import EngineClient
 from bot.replies import render
 from bot.rights import rights_answer
 from bot.web import init_app
@@ -54,10 +56,6 @@ BATCH = [
 
 
 async def test_trained_model_blends_diet_with_the_linear_intent_model(engine_settings):
-    import aiohttp
-
-    from bot.engine import EngineClient
-
     async with aiohttp.ClientSession() as session:
         engine = EngineClient(engine_settings.engine_url, engine_settings.engine_token(), session)
         parse = await engine.parse("my boss took my passport and i cannot leave")
