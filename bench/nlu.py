@@ -301,13 +301,24 @@ def external_oos() -> dict[str, list[str]]:
     return groups
 
 
-def own_everyday() -> dict[str, list[str]]:
-    """The project's everyday-language corpus (``bot/data/lid``) by language; intent training never sees it."""
+def own_everyday(examples: list[Example]) -> dict[str, list[str]]:
+    """The project's everyday-language corpus (``bot/data/lid``) by language, without the lines intent training uses.
+
+    ``nlu_data/<lang>/everyday.yml`` was drawn from this corpus, so those lines are left out: the
+    figure must come from messages the intent classifiers never saw.
+
+    :param examples: the intent training examples
+    """
+    trained = {_comparable(example.text) for example in examples}
     return {
         language: [line.strip() for line in (EVERYDAY / f"{language}.txt").read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
+                   if line.strip() and _comparable(line) not in trained]
         for language in LANGUAGES
     }
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def _figure(scores: dict, name: str) -> str:
@@ -353,8 +364,8 @@ def summary_markdown(results: dict) -> str:
                           f"{source} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
                           for source, scores in oos.items())]
     if "own_everyday" in results:
-        lines += ["", "False alarms on the project's own everyday corpus (`bot/data/lid`, never used for intent "
-                  "training; judged emergency, seek_help or report_suspicion): " + ", ".join(
+        lines += ["", "False alarms on the project's own everyday corpus (`bot/data/lid` without the lines "
+                  "used for intent training; judged emergency, seek_help or report_suspicion): " + ", ".join(
                       f"{group} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
                       for group, scores in results["own_everyday"].items())]
     lines += ["", "Confusion matrices: " + ", ".join(f"[{Path(p).stem}]({p})" for p in results.get("plots", []))]
@@ -466,7 +477,7 @@ def main(argv: list[str] | None = None) -> None:
         "plots": plot_confusion(examples, predictions["hotline"]),
     }
     if not args.skip_external:
-        corpora = {"own_everyday": own_everyday(), **({"oos": external_oos()} if EXTERNAL.exists() else {})}
+        corpora = {"own_everyday": own_everyday(examples), **({"oos": external_oos()} if EXTERNAL.exists() else {})}
         alarms = false_alarm_rates(corpora)
         results["own_everyday"] = alarms["own_everyday"]
         if EXTERNAL.exists():

@@ -66,6 +66,21 @@ async def test_trained_model_blends_diet_with_the_linear_intent_model(engine_set
     assert max(ranking, key=ranking.get) in ("seek_help", "emergency")
 
 
+async def test_trained_model_blends_the_rights_topic_with_the_linear_topic_model(engine_settings):
+    async with aiohttp.ClientSession() as session:
+        engine = EngineClient(engine_settings.engine_url, engine_settings.engine_token(), session)
+        parse = await engine.parse("can i get a free lawyer")
+    selector = parse["response_selector"]["ask_rights"]
+    ranking = {item["intent_response_key"]: item["confidence"] for item in selector["ranking"]}
+    # the ResponseSelector ranks all topics and the blend keeps one distribution over them
+    assert set(ranking) == {f"ask_rights/{topic}" for topic in RIGHTS_TOPICS}
+    assert sum(ranking.values()) == pytest.approx(1.0, abs=1e-3)
+    best = max(ranking, key=ranking.get)
+    assert selector["response"]["intent_response_key"] == best == "ask_rights/legal_aid"
+    assert selector["response"]["utter_action"] == "utter_ask_rights/legal_aid"
+    assert selector["response"]["responses"]
+
+
 def test_cli_batch_keeps_order_copies_fields_and_reports_bad_lines(engine_settings):
     data = "\n".join(json.dumps(row, ensure_ascii=False) for row in BATCH).encode() + b"\n\xff\xfe\n"
     done = run_hotline("triage", input_bytes=data, settings=engine_settings)
