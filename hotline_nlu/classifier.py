@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from hotline_nlu.linear import LinearIntentModel, LinearModelError, blend
+from hotline_nlu.linear import LinearIntentModel, LinearModelError, blend, rare_class_weights
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class _LinearBlend(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # linear_weight and C were chosen by 3-fold cross-validation on the training data
-        return {"linear_weight": 0.8, "C": 20.0}
+        return {"linear_weight": 0.8, "C": 20.0, "upweight_rare": False, "not_upweighted": []}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[LinearIntentModel] = None, responses: Optional[Dict[Text, Any]] = None) -> None:
@@ -105,8 +105,10 @@ class _LinearBlend(GraphComponent):
         if len({label for _, label in pairs}) < 2:
             logger.warning("fewer than two labels: the linear model is not trained")
             return self._resource
+        labels = [label for _, label in pairs]
+        weights = rare_class_weights(labels, self._config["not_upweighted"]) if self._config["upweight_rare"] else None
         self._model = LinearIntentModel.train(
-            [tokenized_document(message) for message, _ in pairs], [label for _, label in pairs], self._config["C"])
+            [tokenized_document(message) for message, _ in pairs], labels, self._config["C"], weights)
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory)
             if self._responses:

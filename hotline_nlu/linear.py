@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -60,12 +60,14 @@ class LinearIntentModel:
     _counters: tuple[CountVectorizer, CountVectorizer] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def train(cls, documents: Sequence[str], labels: Sequence[str], regularisation: float = 20.0) -> "LinearIntentModel":
+    def train(cls, documents: Sequence[str], labels: Sequence[str], regularisation: float = 20.0,
+              class_weights: Mapping[str, float] | None = None) -> "LinearIntentModel":
         """Fit the model on tokenized documents.
 
         :param documents: one string per example, its tokens joined by spaces
         :param labels: the intent of each document
         :param regularisation: inverse regularisation strength ``C`` of the logistic regression
+        :param class_weights: intent → weight of each of its examples (1 where missing)
         """
         if len(documents) != len(labels):
             raise LinearModelError(f"{len(documents)} documents but {len(labels)} labels")
@@ -74,7 +76,8 @@ class LinearIntentModel:
         words, chars = (TfidfVectorizer(**_vectorizer_settings(analyzer), sublinear_tf=True) for analyzer in ("word", "char_wb"))
         features = hstack([words.fit_transform(documents), chars.fit_transform(documents)]).tocsr()
         regression = LogisticRegression(C=regularisation, max_iter=3000)
-        regression.fit(features, list(labels))
+        weights = np.array([(class_weights or {}).get(label, 1.0) for label in labels], dtype=np.float64)
+        regression.fit(features, list(labels), sample_weight=weights)
         return cls(
             word_vocabulary={term: int(index) for term, index in words.vocabulary_.items()},
             char_vocabulary={term: int(index) for term, index in chars.vocabulary_.items()},
@@ -138,6 +141,22 @@ class LinearIntentModel:
                            vocabulary["classes"], arrays["coefficients"], arrays["intercepts"])
         except (OSError, KeyError, ValueError) as error:
             raise LinearModelError(f"no linear intent model in {directory}: {error}") from error
+
+
+def rare_class_weights(labels: Sequence[str], exempt: Collection[str] = ()) -> dict[str, float]:
+    """Weights that let every intent with fewer examples than average count as if it had the average.
+
+    Larger intents keep weight 1, and so do the ``exempt`` ones: raising the
+    case intents would turn more everyday chatter into cases.
+
+    :param labels: the intent of each training example
+    :param exempt: intents that always keep weight 1
+    """
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    average = len(labels) / len(counts) if counts else 0.0
+    return {label: 1.0 if label in exempt else max(1.0, average / count) for label, count in counts.items()}
 
 
 def blend(first: Mapping[str, float], second: Mapping[str, float], second_weight: float) -> list[tuple[str, float]]:

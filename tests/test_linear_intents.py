@@ -7,7 +7,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from scipy.sparse import hstack
 
-from hotline_nlu.linear import ARRAYS_FILE, LinearIntentModel, LinearModelError, blend
+from hotline_nlu.linear import ARRAYS_FILE, LinearIntentModel, LinearModelError, blend, rare_class_weights
 
 DOCUMENTS = [
     "hej", "hej med dig", "hello there", "how far", "sawasdee ka",
@@ -77,3 +77,15 @@ def test_blend_weights_both_rankings_and_keeps_intents_only_one_knows():
     assert blend({"greet": 0.9}, {"thank": 1.0}, 0.0)[0] == ("greet", 0.9)
     with pytest.raises(ValueError):
         blend({}, {}, 1.5)
+
+
+def test_rare_intents_weigh_as_if_average_sized_except_the_exempt():
+    labels = ["out_of_scope"] * 6 + ["greet"] * 2 + ["seek_help"] * 1
+    weights = rare_class_weights(labels, exempt={"seek_help"})
+    assert weights == {"out_of_scope": 1.0, "greet": pytest.approx(1.5), "seek_help": 1.0}
+
+
+def test_class_weights_raise_the_weighted_intent():
+    plain = LinearIntentModel.train(DOCUMENTS, LABELS).probabilities(["hej tak"])[0]
+    weighted = LinearIntentModel.train(DOCUMENTS, LABELS, class_weights={"greet": 3.0}).probabilities(["hej tak"])[0]
+    assert weighted["greet"] > plain["greet"]
