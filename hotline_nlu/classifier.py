@@ -101,11 +101,11 @@ class _LinearBlend(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         pairs = self._training_pairs(training_data)
+        labels = [label for _, label in pairs]
         self._responses = self._responses_to_keep(training_data)
-        if len({label for _, label in pairs}) < 2:
+        if len(set(labels)) < 2:
             logger.warning("fewer than two labels: the linear model is not trained")
             return self._resource
-        labels = [label for _, label in pairs]
         weights = rare_class_weights(labels, self._config["not_upweighted"]) if self._config["upweight_rare"] else None
         self._model = LinearIntentModel.train(
             [tokenized_document(message) for message, _ in pairs], labels, self._config["C"], weights)

@@ -9,6 +9,7 @@ either environment whatever their scikit-learn versions.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable, Mapping, Sequence
@@ -152,9 +153,7 @@ def rare_class_weights(labels: Sequence[str], exempt: Collection[str] = ()) -> d
     :param labels: the intent of each training example
     :param exempt: intents that always keep weight 1
     """
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
+    counts = Counter(labels)
     average = len(labels) / len(counts) if counts else 0.0
     return {label: 1.0 if label in exempt else max(1.0, average / count) for label, count in counts.items()}
 
