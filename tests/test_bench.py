@@ -1,4 +1,6 @@
-"""The benchmark's own everyday corpus must never contain what intent training saw."""
+"""The benchmark: its held-out everyday corpus never holds training lines; its Rasa baseline trains Rasa's own default."""
+
+import pytest
 
 import bench.nlu as bench
 from bot import LANGUAGES
@@ -21,3 +23,57 @@ def test_own_everyday_leaves_out_lines_used_for_intent_training(tmp_path, monkey
 def test_every_language_keeps_a_held_out_everyday_corpus_of_at_least_300_lines():
     corpus = bench.own_everyday(bench.load_examples())
     assert min(len(corpus[language]) for language in LANGUAGES) >= 300
+
+
+@pytest.mark.engine
+def test_rasa_default_baseline_trains_rasa_s_own_default_pipeline(tmp_path):
+    config = tmp_path / "default.yml"
+    config.write_text(bench.RASA_DEFAULT_CONFIG, encoding="utf-8")
+    greetings = ["hello", "hi there", "good morning", "hey hey", "hello friend", "hi", "good evening", "hey there"]
+    farewells = ["bye", "goodbye", "see you later", "bye bye", "see you soon", "good night and bye", "later", "ciao"]
+    train = [bench.Example(text, text, intent, intent, "en", [])
+             for intent, texts in (("greet", greetings), ("goodbye", farewells)) for text in texts]
+
+    parses = bench.run_engine_fold(str(config), train, ["hello hello", "bye bye see you"])
+
+    assert [parse["intent"]["name"] for parse in parses] == ["greet", "goodbye"]
+    # Rasa writes the pipeline it filled in back into the file: proof that its default, not ours, was trained.
+    assert "DIETClassifier" in config.read_text(encoding="utf-8")
+    assert "LinearIntentBlend" not in config.read_text(encoding="utf-8")
+
+
+def test_a_baseline_run_on_some_folds_is_compared_on_those_folds_only():
+    examples = [bench.Example(f"line {i}", f"line {i}", intent, intent, "en", [])
+                for i, intent in enumerate(["greet", "goodbye"] * 3)]
+    everywhere = [{"intent": e.intent} for e in examples]
+    first_fold_only = [{"intent": "greet"}, {"intent": "greet"}] + [None] * 4
+    folds = [[0, 1], [2, 3], [4, 5]]
+
+    compared = bench.compare_on_folds(examples, {"tfidf_lr": everywhere, "rasa_default": first_fold_only}, folds[:1])
+
+    assert (compared["folds"], compared["examples"]) == (1, 2)
+    assert compared["scores"]["tfidf_lr"]["en"]["intent_macro_f1"] == 1.0
+    assert compared["scores"]["rasa_default"]["en"]["intent_accuracy"] == 0.5
+    assert compared["scores"]["rasa_default"]["all"]["examples"] == 2
+
+
+def test_summary_shows_a_baseline_trained_on_some_folds_with_the_scores_it_is_compared_on():
+    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
+                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
+    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
+    tfidf = [{"intent": e.intent} for e in examples]
+    default = [{"intent": "greet"} if i % 3 == 0 else None for i in range(len(examples))]
+    first_fold = [i for i in range(len(examples)) if i % 3 == 0]
+    results = {
+        "folds": 3, "examples": len(examples), "date": "2026-11-23", "seconds": 1.0,
+        "cross_validation": bench.evaluate(examples, {"hotline": ours, "tfidf_lr": tfidf}),
+        "rasa_default_folds": bench.compare_on_folds(
+            examples, {"hotline": ours, "tfidf_lr": tfidf, "rasa_default": default}, [first_fold]),
+    }
+
+    summary = bench.summary_markdown(results)
+
+    assert "`make bench-full`" in summary
+    assert "first 1 of the 3 folds (8 test examples" in summary
+    assert "| 1.000 | 0.333 | not run |" in summary  # TF-IDF+LR, Rasa default, model-only (not in this run)
+    assert "da 1.000 / 1.000 / 0.333" in summary
