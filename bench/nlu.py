@@ -368,7 +368,7 @@ def summary_markdown(results: dict) -> str:
     if "rasa_default_folds" in results:
         partial = results["rasa_default_folds"]
         lines += ["", f"Rasa default F1 comes from the first {partial['folds']} of the {results['folds']} folds "
-                  f"({partial['examples']} test examples; about an hour of training per fold on two cores). On those "
+                  f"({partial['examples']} test examples; about two hours of training per fold on two cores). On those "
                   "examples, intent macro-F1 hotline / TF-IDF+LR / Rasa default: " + ", ".join(
                       f"{g} {partial['scores']['hotline'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['tfidf_lr'][g]['intent_macro_f1']:.3f} / "
@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
     parser.add_argument("--rasa-default-folds", type=int, metavar="K",
-                        help="train the Rasa default baseline on the first K folds only (about an hour per fold on "
+                        help="train the Rasa default baseline on the first K folds only (about two hours per fold on "
                              "two cores); it is then compared with the other systems on those folds' examples")
     parser.add_argument("--skip-external", action="store_true",
                         help="leave out the figures that need the production model (everyday corpus, external-eval)")
