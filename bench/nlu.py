@@ -220,7 +220,8 @@ def compare_on_folds(examples: list[Example], predictions: dict[str, list], test
     :param test_indices: the test indices of the folds the baseline ran on
     """
     chosen = sorted(int(i) for indices in test_indices for i in indices)
-    subset = {name: [rows[i] for i in chosen] for name, rows in predictions.items() if all(rows[i] is not None for i in chosen)}
+    subset = {name: [rows[i] for i in chosen] for name, rows in predictions.items()
+              if all(rows[i] is not None for i in chosen)}
     return {"folds": len(test_indices), "examples": len(chosen),
             "scores": evaluate([examples[i] for i in chosen], subset)}
 
@@ -368,8 +369,8 @@ def summary_markdown(results: dict) -> str:
     if "rasa_default_folds" in results:
         partial = results["rasa_default_folds"]
         lines += ["", f"Rasa default F1 comes from the first {partial['folds']} of the {results['folds']} folds "
-                  f"({partial['examples']} test examples; about two hours of training per fold on two cores). On those "
-                  "examples, intent macro-F1 hotline / TF-IDF+LR / Rasa default: " + ", ".join(
+                  f"({partial['examples']} test examples). On those examples, intent macro-F1 "
+                  "hotline / TF-IDF+LR / Rasa default: " + ", ".join(
                       f"{g} {partial['scores']['hotline'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['tfidf_lr'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['rasa_default'][g]['intent_macro_f1']:.3f}" for g in (*LANGUAGES, "all"))]
@@ -437,8 +438,9 @@ def load_parses(examples: list[Example], folds: int) -> list[dict]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
-    parser.add_argument("--rasa-default-folds", type=int, metavar="K",
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
+    baseline.add_argument("--rasa-default-folds", type=int, metavar="K",
                         help="train the Rasa default baseline on the first K folds only (about two hours per fold on "
                              "two cores); it is then compared with the other systems on those folds' examples")
     parser.add_argument("--skip-external", action="store_true",
