@@ -461,8 +461,8 @@ def main(argv: list[str] | None = None) -> None:
     matches = [rules.analyse(e.text) for e in examples]
     guesses = identifier.identify_many([e.text for e in examples])
 
-    systems = ["hotline", "tfidf_lr"] + ([] if args.skip_rasa_default else ["rasa_default"])
     default_folds = 0 if args.skip_rasa_default else min(args.rasa_default_folds or len(folds), len(folds))
+    systems = ["hotline", "tfidf_lr"] + (["rasa_default"] if default_folds else [])
     predictions: dict[str, list] = {name: [None] * len(examples) for name in systems + ["hotline_model_only", "keywords_only"]}
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         handle.write(RASA_DEFAULT_CONFIG)
