@@ -44,6 +44,7 @@ EXTERNAL = ROOT.parent / "shared" / "external-eval"
 README = ROOT / "README.md"
 PARSES = RESULTS / "cv_parses.jsonl"
 EVERYDAY = ROOT / "bot" / "data" / "lid"
+LID_HELD_OUT = ROOT / "bench" / "data" / "lid_heldout"
 CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 _ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 # Rasa fills in its default pipeline only for keys left empty (null); `pipeline: []` is refused as "no pipeline".
@@ -257,19 +258,36 @@ def plot_confusion(examples: list[Example], rows: list[dict]) -> list[str]:
     return paths
 
 
-def external_lid() -> dict:
-    identifier = default_identifier()
-    rows = [json.loads(line) for line in (EXTERNAL / "lid.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    guesses = identifier.identify_many([row["text"] for row in rows])
+def lid_accuracy(rows: list[tuple[str, str]]) -> dict:
+    """Language identification accuracy per language, with what each language was taken for.
+
+    :param rows: ``(text, language)`` pairs
+    """
+    guesses = default_identifier().identify_many([text for text, _ in rows])
     by_language: dict[str, list[bool]] = defaultdict(list)
     confusion: dict[str, Counter] = defaultdict(Counter)
-    for row, guess in zip(rows, guesses):
-        by_language[row["lang"]].append(guess.language == row["lang"])
-        confusion[row["lang"]][guess.language] += 1
+    for (_, language), guess in zip(rows, guesses):
+        by_language[language].append(guess.language == language)
+        confusion[language][guess.language] += 1
     return {
         language: {"accuracy": round(sum(hits) / len(hits), 4), "rows": len(hits), "predicted": dict(confusion[language])}
         for language, hits in sorted(by_language.items())
     }
+
+
+def external_lid() -> dict:
+    """Accuracy on ``../shared/external-eval/lid.jsonl``."""
+    rows = [json.loads(line) for line in (EXTERNAL / "lid.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lid_accuracy([(row["text"], row["lang"]) for row in rows])
+
+
+def held_out_lid_rows(folder: Path = LID_HELD_OUT) -> list[tuple[str, str]]:
+    """The project's own held-out identification set: ``<lang>.txt`` per language, never trained on.
+
+    :param folder: folder holding one file per language; "#" starts a comment line
+    """
+    return [(line.strip(), path.stem) for path in sorted(folder.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
 
 
 async def _triage_external(texts: list[str]) -> list[dict]:
@@ -379,6 +397,11 @@ def summary_markdown(results: dict) -> str:
         lines += ["", "Emergency keyword layer alone: " + ", ".join(
             f"{g} recall {keywords[g]['emergency_recall']:.3f} / false {keywords[g]['false_emergency_rate']:.3f}"
             for g in (*LANGUAGES, "all"))]
+    if "held_out_lid" in results:
+        lines += ["", "Language identification on the project's own held-out set (`bench/data/lid_heldout`, "
+                  "written apart from the training text, never trained on): " + ", ".join(
+                      f"{language} {scores['accuracy']:.3f} ({scores['rows']})"
+                      for language, scores in results["held_out_lid"].items())]
     if "external" in results:
         lid = results["external"].get("lid", {})
         oos = results["external"].get("oos", {})
@@ -510,6 +533,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     if 0 < default_folds < len(folds):
         results["rasa_default_folds"] = compare_on_folds(examples, predictions, [folds[i][1] for i in range(default_folds)])
+    results["held_out_lid"] = lid_accuracy(held_out_lid_rows())
     if not args.skip_external:
         corpora = {"own_everyday": own_everyday(examples), **({"oos": external_oos()} if EXTERNAL.exists() else {})}
         alarms = false_alarm_rates(corpora)

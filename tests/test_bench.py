@@ -1,4 +1,4 @@
-"""The benchmark: its held-out everyday corpus never holds training lines; its Rasa baseline trains Rasa's own default."""
+"""The benchmark: its held-out corpora never hold training lines; its Rasa baseline trains Rasa's own default."""
 
 import pytest
 
@@ -23,6 +23,26 @@ def test_own_everyday_leaves_out_lines_used_for_intent_training(tmp_path, monkey
 def test_every_language_keeps_a_held_out_everyday_corpus_of_at_least_300_lines():
     corpus = bench.own_everyday(bench.load_examples())
     assert min(len(corpus[language]) for language in LANGUAGES) >= 300
+
+
+def test_held_out_lid_set_shares_no_line_with_what_the_identifier_learns_from():
+    from bot.language import lid_corpus
+
+    learned = {bench._comparable(text) for text in lid_corpus()[0]}
+    held_out = bench.held_out_lid_rows()
+
+    assert {language for _, language in held_out} == {"da", "en", "pcm"}
+    assert [text for text, _ in held_out if bench._comparable(text) in learned] == []
+
+
+def test_lid_accuracy_counts_hits_and_what_each_language_was_taken_for(tmp_path):
+    (tmp_path / "da.txt").write_text("# comment\nhvornaar aabner i\n\nhvad koster en billet til aarhus\n", encoding="utf-8")
+    (tmp_path / "th.txt").write_text("ขอบคุณมากค่ะ\nthank you so much\n", encoding="utf-8")
+
+    scores = bench.lid_accuracy(bench.held_out_lid_rows(tmp_path))
+
+    assert scores["da"] == {"accuracy": 1.0, "rows": 2, "predicted": {"da": 2}}
+    assert scores["th"] == {"accuracy": 0.5, "rows": 2, "predicted": {"th": 1, "en": 1}}
 
 
 @pytest.mark.engine

@@ -83,3 +83,14 @@ def test_multi_token_alternatives_expand():
     import spacy
     nlp = spacy.blank("en")
     assert len(compile_phrase(nlp, "can't|cannot get out")) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("o ya, who wan follow me go market?", False),
+    ("follow me on tiktok for more videos", False),
+    ("the supervisor follows us everywhere, even to the toilet", True),
+    ("madam dey follow me everywhere i go", True),
+])
+def test_being_followed_is_restricted_movement_only_when_it_is_constant(rules, text, expected):
+    labels = {m.label for m in rules.analyse(text) if m.layer == "indicators"}
+    assert ("restricted_movement" in labels) is expected
