@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -57,6 +58,10 @@ async def parse_all(model_path: str, texts: list[str]) -> list[dict]:
 
 def main(job_path: str, out_path: str) -> None:
     from rasa.model_training import train_nlu
+    from rasa.utils.log_utils import configure_structlog
+
+    # structlog's default prints every parsed text at debug level into bench/results/engine_cv.log
+    configure_structlog(logging.INFO)
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as workdir:

@@ -54,9 +54,15 @@ def test_rasa_default_baseline_trains_rasa_s_own_default_pipeline(tmp_path):
     train = [bench.Example(text, text, intent, intent, "en", [])
              for intent, texts in (("greet", greetings), ("goodbye", farewells)) for text in texts]
 
+    log = bench.RESULTS / "engine_cv.log"
+    logged_before = log.stat().st_size if log.exists() else 0
+
     parses = bench.run_engine_fold(str(config), train, ["hello hello", "bye bye see you"])
 
     assert [parse["intent"]["name"] for parse in parses] == ["greet", "goodbye"]
+    with open(log, "rb") as handle:
+        handle.seek(logged_before)
+        assert b"bye bye see you" not in handle.read()
     # Rasa writes the pipeline it filled in back into the file: proof that its default, not ours, was trained.
     assert "DIETClassifier" in config.read_text(encoding="utf-8")
     assert "LinearIntentBlend" not in config.read_text(encoding="utf-8")
