@@ -53,7 +53,7 @@ test: setup validate $(MODEL) browser
 	$(MAKE) rasa-test
 
 # The figures in README.md. bench-full adds Rasa's default configuration as a baseline, trained on the first
-# fold only: about two hours more on two cores (--rasa-default-folds 3 trains it on all three, about six hours).
+# fold only: about 45 minutes more on two cores (--rasa-default-folds 3 trains it on all three, about two and a half hours).
 bench: setup $(MODEL)
 	.venv/bin/python -m bench.nlu --folds 3 --skip-rasa-default
 	.venv/bin/python -m bench.triage_speed
