@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from bot import INTENTS, LANGUAGES
 from bot.engine import engine_environment
-from bot.language import default_identifier
+from bot.language import corpus_lines, default_identifier
 from bot.rules import default_rule_layer
 from bot.settings import Settings
 from bot.triage import Triager, judge, rights_topic_of
@@ -286,8 +286,7 @@ def held_out_lid_rows(folder: Path = LID_HELD_OUT) -> list[tuple[str, str]]:
 
     :param folder: folder holding one file per language; "#" starts a comment line
     """
-    return [(line.strip(), path.stem) for path in sorted(folder.glob("*.txt"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [(line, path.stem) for path in sorted(folder.glob("*.txt")) for line in corpus_lines(path)]
 
 
 async def _triage_external(texts: list[str]) -> list[dict]:

@@ -63,6 +63,15 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[tuple[str, str, str]]:
     return rows
 
 
+def corpus_lines(path: Path) -> list[str]:
+    """The sentences of a one-sentence-per-line corpus file, without blank lines and "#" comment lines.
+
+    :param path: the text file
+    """
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 def lid_corpus(lid_dir: Path = LID_DIR, nlu_dir: Path = NLU_DIR) -> tuple[list[str], list[str]]:
     """Texts and labels the Latin-script classifier learns from.
 
@@ -71,12 +80,11 @@ def lid_corpus(lid_dir: Path = LID_DIR, nlu_dir: Path = NLU_DIR) -> tuple[list[s
     """
     texts, labels = [], []
     for language in LATIN_LANGUAGES:
-        # <lang>.txt and any <lang>_<register>.txt beside it; "#" starts a comment line
+        # <lang>.txt and any <lang>_<register>.txt beside it
         for path in sorted(lid_dir.glob(f"{language}.txt")) + sorted(lid_dir.glob(f"{language}_*.txt")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.startswith("#"):
-                    texts.append(line.strip())
-                    labels.append(language)
+            lines = corpus_lines(path)
+            texts += lines
+            labels += [language] * len(lines)
     for text, intent, language in nlu_examples(nlu_dir):
         # a request for another language ("English please" in the Danish file) says little about its own
         if language in LATIN_LANGUAGES and intent != "choose_language":
