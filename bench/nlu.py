@@ -344,8 +344,7 @@ def own_everyday(examples: list[Example]) -> dict[str, list[str]]:
     """
     trained = {_comparable(example.text) for example in examples}
     return {
-        language: [line.strip() for line in (EVERYDAY / f"{language}.txt").read_text(encoding="utf-8").splitlines()
-                   if line.strip() and _comparable(line) not in trained]
+        language: [line for line in corpus_lines(EVERYDAY / f"{language}.txt") if _comparable(line) not in trained]
         for language in LANGUAGES
     }
 
