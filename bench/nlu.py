@@ -35,7 +35,7 @@ from bot.engine import engine_environment
 from bot.language import corpus_lines, default_identifier
 from bot.rules import default_rule_layer
 from bot.settings import Settings
-from bot.triage import Triager, judge, rights_topic_of
+from bot.triage import DECIDERS, Triager, judge, rights_topic_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -282,11 +282,11 @@ def external_lid() -> dict:
 
 
 def held_out_lid_rows(folder: Path = LID_HELD_OUT) -> list[tuple[str, str]]:
-    """The project's own held-out identification set: ``<lang>.txt`` per language, never trained on.
+    """The project's own held-out identification set: ``<lang>.txt`` and ``<lang>_<register>.txt``, never trained on.
 
-    :param folder: folder holding one file per language; "#" starts a comment line
+    :param folder: folder holding the files; "#" starts a comment line
     """
-    return [(line, path.stem) for path in sorted(folder.glob("*.txt")) for line in corpus_lines(path)]
+    return [(line, path.stem.split("_")[0]) for path in sorted(folder.glob("*.txt")) for line in corpus_lines(path)]
 
 
 async def _triage_external(texts: list[str]) -> list[dict]:
@@ -295,15 +295,22 @@ async def _triage_external(texts: list[str]) -> list[dict]:
     async with aiohttp.ClientSession() as session:
         async with engine_for_batch(Settings(), session) as engine:
             results = await Triager(engine).triage_many(texts)
-    return [r.to_contract() if hasattr(r, "to_contract") else {"error": str(r)} for r in results]
+    return [{**r.to_contract(), "decided_by": r.decided_by} if hasattr(r, "to_contract") else {"error": str(r)}
+            for r in results]
 
 
 def _alarm_rates(results: list[dict]) -> dict:
+    """Share of rows judged a case, with the part each decider (emergency rule, indicator rule, model) caused.
+
+    :param results: contract objects with the triage's ``decided_by``
+    """
+    alarms = [r for r in results if r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"]
+    causes = Counter(r.get("decided_by") for r in alarms)
     return {
         "rows": len(results),
-        "false_alarm_rate": round(sum(r.get("intent") in CASE_INTENTS or r.get("urgency") == "emergency"
-                                      for r in results) / len(results), 4),
+        "false_alarm_rate": round(len(alarms) / len(results), 4),
         "emergency_rate": round(sum(r.get("urgency") == "emergency" for r in results) / len(results), 4),
+        "by_cause": {cause: round(causes[cause] / len(results), 4) for cause in DECIDERS},
     }
 
 
@@ -357,6 +364,16 @@ def _figure(scores: dict, name: str) -> str:
     return f"{scores[name]:.3f}" if name in scores else "not run"
 
 
+def _alarm_figures(groups: dict) -> str:
+    """One summary clause per group: the false-alarm rate, its emergencies and what caused the alarms."""
+    return ", ".join(
+        f"{group} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}"
+        + ("".join(f", {cause.replace('_', ' ')} {share:.3f}" for cause, share in scores["by_cause"].items())
+           if "by_cause" in scores else "")
+        + f", {scores['rows']})"
+        for group, scores in groups.items())
+
+
 def summary_markdown(results: dict) -> str:
     cv = results["cross_validation"]
     command = "make bench-full" if "rasa_default" in cv or "rasa_default_folds" in results else "make bench"
@@ -408,14 +425,11 @@ def summary_markdown(results: dict) -> str:
                 f"{language} {scores['accuracy']:.3f} ({scores['rows']})" for language, scores in lid.items())]
         if oos:
             lines += ["", "External false alarms on everyday requests (`oos.jsonl`, judged emergency, seek_help or "
-                      "report_suspicion): " + ", ".join(
-                          f"{source} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
-                          for source, scores in oos.items())]
+                      "report_suspicion; then the share of all rows each decider raised): " + _alarm_figures(oos)]
     if "own_everyday" in results:
         lines += ["", "False alarms on the project's own everyday corpus (`bot/data/lid` without the lines "
-                  "used for intent training; judged emergency, seek_help or report_suspicion): " + ", ".join(
-                      f"{group} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}, {scores['rows']})"
-                      for group, scores in results["own_everyday"].items())]
+                  "used for intent training; judged emergency, seek_help or report_suspicion): "
+                  + _alarm_figures(results["own_everyday"])]
     lines += ["", "Confusion matrices: " + ", ".join(f"[{Path(p).stem}]({p})" for p in results.get("plots", []))]
     return "\n".join(lines)
 

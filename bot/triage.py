@@ -33,6 +33,8 @@ HIGH_URGENCY_INDICATORS = frozenset({"minor", "violence", "restricted_movement",
 # The most specific writer wins when several cues appear ("I rent out a flat, my tenant ...").
 ROLE_PRECEDENCE = ("buyer", "landlord", "employer", "professional", "third_party", "victim")
 URGENCY_ORDER = ("low", "normal", "high", "emergency")
+# What settled the intent: the emergency rules, the indicator rules overruling an unsure model, or the model.
+DECIDERS = ("emergency_rule", "indicator_rule", "model")
 
 
 class TriageInputError(ValueError):
@@ -55,6 +57,7 @@ class Triage:
     requested_language: str | None = None
     engine_used: bool = True
     language_confidence: float = 1.0
+    decided_by: str = "model"
     # what the writer says about themself (bot.rights); not part of the contract's output
     situation: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -184,12 +187,15 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
     role = next((r for r in ROLE_PRECEDENCE if r in roles), None)
 
     danger_now = "emergency" in layers
+    decided_by = "model"
     if danger_now:
         confidence = max(confidence, RULE_EMERGENCY_CONFIDENCE) if intent == "emergency" else RULE_EMERGENCY_CONFIDENCE
         intent = "emergency"
+        decided_by = "emergency_rule"
     elif indicators and intent not in ("emergency", "seek_help", "report_suspicion") and confidence < 0.5:
         # the model is unsure but the words show exploitation: treat it as a case, not chat
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
+        decided_by = "indicator_rule"
 
     # the model alone is not trusted on one or two words ("i odense"): the rules must see danger there
     # Thai segmentation is only paid for when the model actually says emergency
@@ -226,6 +232,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         requested_language=requested,
         engine_used=parse is not None,
         language_confidence=1.0 if language in LANGUAGES else guess.confidence,
+        decided_by=decided_by,
         situation=situation_from_labels(layers.get("situation", [])),
     )
 

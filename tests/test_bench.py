@@ -45,6 +45,20 @@ def test_lid_accuracy_counts_hits_and_what_each_language_was_taken_for(tmp_path)
     assert scores["th"] == {"accuracy": 0.5, "rows": 2, "predicted": {"th": 1, "en": 1}}
 
 
+def test_false_alarms_are_split_by_what_raised_them():
+    judged = ([{"intent": "out_of_scope", "urgency": "low", "decided_by": "model"}] * 6
+              + [{"intent": "emergency", "urgency": "emergency", "decided_by": "emergency_rule"}]
+              + [{"intent": "seek_help", "urgency": "normal", "decided_by": "indicator_rule"}]
+              + [{"intent": "report_suspicion", "urgency": "normal", "decided_by": "model"}] * 2)
+
+    rates = bench._alarm_rates(judged)
+
+    assert rates["false_alarm_rate"] == 0.4 and rates["emergency_rate"] == 0.1
+    assert rates["by_cause"] == {"emergency_rule": 0.1, "indicator_rule": 0.1, "model": 0.2}
+    assert "xsid 0.400 (emergency 0.100, emergency rule 0.100, indicator rule 0.100, model 0.200, 10)" \
+        == bench._alarm_figures({"xsid": rates})
+
+
 @pytest.mark.engine
 def test_rasa_default_baseline_trains_rasa_s_own_default_pipeline(tmp_path):
     config = tmp_path / "default.yml"

@@ -13,6 +13,17 @@ SENTENCES = {
 }
 
 
+# Pidgin in English-like spelling beside its English translation: only the grammar tells them apart.
+PARALLEL = [
+    ("so when i reach there ehn, the man come dey ask me wetin i want",
+     "so when i got there, the man started asking me what i wanted"),
+    ("the government don talk say the new road go finish before december",
+     "the government has said that the new road will be finished before december"),
+    ("my brother no fit come because e still dey for work",
+     "my brother could not come because he is still at work"),
+]
+
+
 @pytest.fixture(scope="module")
 def identifier():
     return default_identifier()
@@ -21,6 +32,11 @@ def identifier():
 @pytest.mark.parametrize("language, text", [(lang, text) for lang, texts in SENTENCES.items() for text in texts])
 def test_identifies_the_four_languages(identifier, language, text):
     assert identifier.identify(text).language == language
+
+
+@pytest.mark.parametrize("pidgin, english", PARALLEL)
+def test_pidgin_with_english_words_is_told_from_its_english_translation(identifier, pidgin, english):
+    assert (identifier.identify(pidgin).language, identifier.identify(english).language) == ("pcm", "en")
 
 
 def test_many_at_once_agrees_with_one_by_one(identifier):

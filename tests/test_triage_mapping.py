@@ -115,6 +115,15 @@ def test_unsure_chat_with_indicators_becomes_a_case(rules):
     assert result.intent == "seek_help" and result.urgency == "normal"
 
 
+def test_triage_says_what_decided_it(rules):
+    knife, passport, chat = "he has a knife", "they took my passport", "nice weather"
+    assert judge(knife, parse("out_of_scope", 0.9), rules.analyse(knife), EN).decided_by == "emergency_rule"
+    assert judge(passport, parse("out_of_scope", 0.3), rules.analyse(passport), EN).decided_by == "indicator_rule"
+    # a sure model keeps its intent, even where the rules see an indicator
+    assert judge(passport, parse("seek_help", 0.9), rules.analyse(passport), EN).decided_by == "model"
+    assert judge(chat, parse("out_of_scope", 0.9), rules.analyse(chat), EN).decided_by == "model"
+
+
 def test_language_request(rules):
     text = "thai please"
     result = judge(text, parse("choose_language", 0.9), rules.analyse(text), EN)
