@@ -35,7 +35,7 @@ from bot.engine import engine_environment
 from bot.language import corpus_lines, default_identifier
 from bot.rules import default_rule_layer
 from bot.settings import Settings
-from bot.triage import DECIDERS, Triager, judge, rights_topic_of
+from bot.triage import CASE_INTENTS, DECIDERS, Triager, judge, rights_topic_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -45,7 +45,6 @@ README = ROOT / "README.md"
 PARSES = RESULTS / "cv_parses.jsonl"
 EVERYDAY = ROOT / "bot" / "data" / "lid"
 LID_HELD_OUT = ROOT / "bench" / "data" / "lid_heldout"
-CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 _ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 # Rasa fills in its default pipeline only for keys left empty (null); `pipeline: []` is refused as "no pipeline".
 RASA_DEFAULT_CONFIG = 'recipe: default.v1\nlanguage: xx\nassistant_id: baseline\npipeline:\npolicies:\n'

@@ -27,6 +27,8 @@ MAX_MESSAGE_CHARS = 5000
 MODEL_EMERGENCY_CONFIDENCE = 0.4
 MODEL_EMERGENCY_MIN_WORDS = 3
 RULE_EMERGENCY_CONFIDENCE = 0.9
+# Judged a case: the contract's intents for danger, a victim's own situation and a suspicion about others.
+CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 ENTITY_MIN_CONFIDENCE = 0.5
 # Acute signs that make a case "high" when they are not happening this minute.
 HIGH_URGENCY_INDICATORS = frozenset({"minor", "violence", "restricted_movement", "threats"})
@@ -192,7 +194,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         confidence = max(confidence, RULE_EMERGENCY_CONFIDENCE) if intent == "emergency" else RULE_EMERGENCY_CONFIDENCE
         intent = "emergency"
         decided_by = "emergency_rule"
-    elif indicators and intent not in ("emergency", "seek_help", "report_suspicion") and confidence < 0.5:
+    elif indicators and intent not in CASE_INTENTS and confidence < 0.5:
         # the model is unsure but the words show exploitation: treat it as a case, not chat
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
         decided_by = "indicator_rule"

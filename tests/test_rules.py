@@ -94,3 +94,12 @@ def test_multi_token_alternatives_expand():
 def test_being_followed_is_restricted_movement_only_when_it_is_constant(rules, text, expected):
     labels = {m.label for m in rules.analyse(text) if m.layer == "indicators"}
     assert ("restricted_movement" in labels) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my money trap for kuda, dem say wait 24 hours", False),
+    ("dem trap us for dia house, we no fit comot", True),
+    ("i dey trapped inside the room", True),
+])
+def test_trapped_is_danger_with_a_place_not_with_money_stuck_in_an_app(rules, text, expected):
+    assert any(m.layer == "emergency" for m in rules.analyse(text)) is expected
