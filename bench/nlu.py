@@ -367,8 +367,7 @@ def _alarm_figures(groups: dict) -> str:
     """One summary clause per group: the false-alarm rate, its emergencies and what caused the alarms."""
     return ", ".join(
         f"{group} {scores['false_alarm_rate']:.3f} (emergency {scores['emergency_rate']:.3f}"
-        + ("".join(f", {cause.replace('_', ' ')} {share:.3f}" for cause, share in scores["by_cause"].items())
-           if "by_cause" in scores else "")
+        + "".join(f", {cause.replace('_', ' ')} {share:.3f}" for cause, share in scores["by_cause"].items())
         + f", {scores['rows']})"
         for group, scores in groups.items())
 
