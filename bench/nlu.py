@@ -45,6 +45,8 @@ README = ROOT / "README.md"
 PARSES = RESULTS / "cv_parses.jsonl"
 EVERYDAY = ROOT / "bot" / "data" / "lid"
 LID_HELD_OUT = ROOT / "bench" / "data" / "lid_heldout"
+# the fold split every figure is measured on; other seeds only measure the split's own effect
+MAIN_SEED = 7
 _ENTITY = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 # Rasa fills in its default pipeline only for keys left empty (null); `pipeline: []` is refused as "no pipeline".
 RASA_DEFAULT_CONFIG = 'recipe: default.v1\nlanguage: xx\nassistant_id: baseline\npipeline:\npolicies:\n'
@@ -132,6 +134,50 @@ def tfidf_baseline(train: list[Example], test: list[Example]) -> list[str]:
     model = make_pipeline(features, LogisticRegression(max_iter=2000, C=10))
     model.fit([e.text for e in train], [e.intent for e in train])
     return list(model.predict([e.text for e in test]))
+
+
+def fold_splits(examples: list[Example], folds: int, seed: int) -> list:
+    """Stratified folds (by language and intent) of one shuffling seed.
+
+    :param examples: the examples to split
+    :param folds: how many folds
+    :param seed: the shuffling seed; the main run uses ``MAIN_SEED``
+    """
+    strata = [f"{e.language}:{e.intent}" for e in examples]
+    return list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(examples, strata))
+
+
+def split_spread(examples: list[Example], folds: int, main_predictions: list[dict], seeds: list[int]) -> dict:
+    """How far TF-IDF+LR's per-language intent macro-F1 moves when only the fold split changes.
+
+    The engine takes about an hour per split, the linear baseline a minute, so its
+    spread shows how much of a gap between two figures the choice of folds alone can make.
+
+    :param examples: all examples
+    :param folds: folds per split
+    :param main_predictions: the baseline's predictions on the main split (``MAIN_SEED``)
+    :param seeds: the other shuffling seeds to try
+    """
+    by_seed = {MAIN_SEED: [row["intent"] for row in main_predictions]}
+    for seed in seeds:
+        predicted: list = [None] * len(examples)
+        for train_index, test_index in fold_splits(examples, folds, seed):
+            labels = tfidf_baseline([examples[i] for i in train_index], [examples[i] for i in test_index])
+            for position, label in zip(test_index, labels):
+                predicted[position] = label
+        by_seed[seed] = predicted
+    spread = {}
+    for language in LANGUAGES:
+        indices = [i for i, e in enumerate(examples) if e.language == language]
+        if not indices:
+            continue
+        gold = [examples[i].intent for i in indices]
+        scores = {seed: intent_scores(gold, [predicted[i] for i in indices])["intent_macro_f1"]
+                  for seed, predicted in by_seed.items()}
+        spread[language] = {"main": scores[MAIN_SEED], "min": min(scores.values()), "max": max(scores.values()),
+                            "mean": round(sum(scores.values()) / len(scores), 4),
+                            "by_seed": {str(seed): score for seed, score in scores.items()}}
+    return spread
 
 
 def _span_f1(gold: list[list[tuple[str, int, int]]], predicted: list[list[tuple[str, int, int]]]) -> float:
@@ -405,6 +451,12 @@ def summary_markdown(results: dict) -> str:
                       f"{g} {partial['scores']['hotline'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['tfidf_lr'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['rasa_default'][g]['intent_macro_f1']:.3f}" for g in (*LANGUAGES, "all"))]
+    if "split_spread" in results:
+        spread = results["split_spread"]
+        splits = len(next(iter(spread.values()))["by_seed"])
+        lines += ["", f"What the fold split alone does: TF-IDF+LR intent macro-F1 on {splits} different "
+                  f"{results['folds']}-fold splits, lowest–highest (mean; the split above): " + ", ".join(
+                      f"{g} {s['min']:.3f}–{s['max']:.3f} ({s['mean']:.3f}; {s['main']:.3f})" for g, s in spread.items())]
     keywords = cv.get("keywords_only", {})
     if keywords:
         lines += ["", "Emergency keyword layer alone: " + ", ".join(
@@ -481,14 +533,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse-parses", action="store_true",
                         help=f"score the engine parses of the last run ({PARSES.name}) again instead of training: "
                              "for changes to rules and triage only, not to training data")
+    parser.add_argument("--spread-seeds", type=int, default=0, metavar="N",
+                        help="also cross-validate TF-IDF+LR on N other fold splits (about a minute each) to show how "
+                             "much the choice of folds alone moves a figure")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     DOCS.mkdir(exist_ok=True)
     started = time.monotonic()
 
     examples = load_examples()
-    strata = [f"{e.language}:{e.intent}" for e in examples]
-    folds = list(StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=7).split(examples, strata))
+    folds = fold_splits(examples, args.folds, MAIN_SEED)
     rules = default_rule_layer()
     identifier = default_identifier()
     matches = [rules.analyse(e.text) for e in examples]
@@ -543,6 +597,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     if 0 < default_folds < len(folds):
         results["rasa_default_folds"] = compare_on_folds(examples, predictions, [folds[i][1] for i in range(default_folds)])
+    if args.spread_seeds:
+        results["split_spread"] = split_spread(examples, args.folds, predictions["tfidf_lr"],
+                                               [MAIN_SEED + 1 + n for n in range(args.spread_seeds)])
     results["held_out_lid"] = lid_accuracy(held_out_lid_rows())
     if not args.skip_external:
         corpora = {"own_everyday": own_everyday(examples), **({"oos": external_oos()} if EXTERNAL.exists() else {})}

@@ -117,3 +117,35 @@ def test_summary_shows_a_baseline_trained_on_some_folds_with_the_scores_it_is_co
     assert "first 1 of the 3 folds (8 test examples" in summary
     assert "| 1.000 | 0.333 | not run |" in summary  # TF-IDF+LR, Rasa default, model-only (not in this run)
     assert "da 1.000 / 1.000 / 0.333" in summary
+
+
+def test_split_spread_scores_the_main_split_as_given_and_retrains_the_baseline_on_other_splits():
+    words = {"greet": ["hello there", "hi friend", "good morning"], "goodbye": ["bye now", "see you later", "farewell"]}
+    examples = [bench.Example(f"{text} {n}", f"{text} {n}", intent, intent, language, [])
+                for language in ("da", "en") for intent, texts in words.items() for text in texts for n in range(3)]
+    # the main split's predictions are given: here every one says greet
+    main = [{"intent": "greet"} for _ in examples]
+
+    spread = bench.split_spread(examples, 3, main, [8, 9])
+
+    assert set(spread) == {"da", "en"}
+    for scores in spread.values():
+        assert set(scores["by_seed"]) == {"7", "8", "9"}
+        assert scores["main"] == scores["min"] == pytest.approx(1 / 3, abs=1e-3)  # greet F1 2/3, goodbye 0
+        assert scores["by_seed"]["8"] == scores["max"] == 1.0  # the retrained baseline tells the words apart
+        assert scores["min"] <= scores["mean"] <= scores["max"]
+
+
+def test_summary_states_the_fold_split_spread():
+    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
+                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
+    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
+    results = {
+        "folds": 3, "examples": len(examples), "date": "2026-12-03", "seconds": 1.0,
+        "cross_validation": bench.evaluate(examples, {"hotline": ours}),
+        "split_spread": {"en": {"main": 0.86, "min": 0.85, "max": 0.9, "mean": 0.875,
+                                "by_seed": {"7": 0.86, "8": 0.85, "9": 0.9, "10": 0.89}}},
+    }
+
+    assert "on 4 different 3-fold splits" in bench.summary_markdown(results)
+    assert "en 0.850–0.900 (0.875; 0.860)" in bench.summary_markdown(results)
