@@ -147,6 +147,20 @@ def fold_splits(examples: list[Example], folds: int, seed: int) -> list:
     return list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(examples, strata))
 
 
+def tfidf_cross_validated(examples: list[Example], folds: list) -> list[str]:
+    """TF-IDF+LR's prediction for every example, each made by the model trained without that example's fold.
+
+    :param examples: all examples
+    :param folds: (train indices, test indices) per fold
+    """
+    predicted: list = [None] * len(examples)
+    for train_index, test_index in folds:
+        labels = tfidf_baseline([examples[i] for i in train_index], [examples[i] for i in test_index])
+        for position, label in zip(test_index, labels):
+            predicted[position] = label
+    return predicted
+
+
 def split_spread(examples: list[Example], folds: int, main_predictions: list[dict], seeds: list[int]) -> dict:
     """How far TF-IDF+LR's per-language intent macro-F1 moves when only the fold split changes.
 
@@ -158,25 +172,19 @@ def split_spread(examples: list[Example], folds: int, main_predictions: list[dic
     :param main_predictions: the baseline's predictions on the main split (``MAIN_SEED``)
     :param seeds: the other shuffling seeds to try
     """
-    by_seed = {MAIN_SEED: [row["intent"] for row in main_predictions]}
+    by_seed = {MAIN_SEED: main_predictions}
     for seed in seeds:
-        predicted: list = [None] * len(examples)
-        for train_index, test_index in fold_splits(examples, folds, seed):
-            labels = tfidf_baseline([examples[i] for i in train_index], [examples[i] for i in test_index])
-            for position, label in zip(test_index, labels):
-                predicted[position] = label
-        by_seed[seed] = predicted
+        by_seed[seed] = [{"intent": label} for label in tfidf_cross_validated(examples, fold_splits(examples, folds, seed))]
+    scores = {seed: evaluate(examples, {"tfidf_lr": rows})["tfidf_lr"] for seed, rows in by_seed.items()}
     spread = {}
     for language in LANGUAGES:
-        indices = [i for i, e in enumerate(examples) if e.language == language]
-        if not indices:
+        if language not in scores[MAIN_SEED]:
             continue
-        gold = [examples[i].intent for i in indices]
-        scores = {seed: intent_scores(gold, [predicted[i] for i in indices])["intent_macro_f1"]
-                  for seed, predicted in by_seed.items()}
-        spread[language] = {"main": scores[MAIN_SEED], "min": min(scores.values()), "max": max(scores.values()),
-                            "mean": round(sum(scores.values()) / len(scores), 4),
-                            "by_seed": {str(seed): score for seed, score in scores.items()}}
+        by_language = {seed: report[language]["intent_macro_f1"] for seed, report in scores.items()}
+        values = list(by_language.values())
+        spread[language] = {"main": by_language[MAIN_SEED], "min": min(values), "max": max(values),
+                            "mean": round(sum(values) / len(values), 4),
+                            "by_seed": {str(seed): score for seed, score in by_language.items()}}
     return spread
 
 
@@ -557,12 +565,11 @@ def main(argv: list[str] | None = None) -> None:
     saved = load_parses(examples, args.folds) if args.reuse_parses else None
     all_parses: list = [None] * len(examples)
     progress = tqdm(total=len(folds) * 2 + default_folds, desc="cross-validation", unit="run", file=sys.stderr)
+    predictions["tfidf_lr"] = [{"intent": label} for label in tfidf_cross_validated(examples, folds)]
+    progress.update(len(folds))
     for fold_number, (train_index, test_index) in enumerate(folds):
         train = [examples[i] for i in train_index]
         test = [examples[i] for i in test_index]
-        for position, label in zip(test_index, tfidf_baseline(train, test)):
-            predictions["tfidf_lr"][position] = {"intent": label}
-        progress.update()
         if saved is not None:
             parses = [saved[i] for i in test_index]
         else:

@@ -147,5 +147,7 @@ def test_summary_states_the_fold_split_spread():
                                 "by_seed": {"7": 0.86, "8": 0.85, "9": 0.9, "10": 0.89}}},
     }
 
-    assert "on 4 different 3-fold splits" in bench.summary_markdown(results)
-    assert "en 0.850–0.900 (0.875; 0.860)" in bench.summary_markdown(results)
+    summary = bench.summary_markdown(results)
+
+    assert "on 4 different 3-fold splits" in summary
+    assert "en 0.850–0.900 (0.875; 0.860)" in summary
