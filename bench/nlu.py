@@ -534,7 +534,7 @@ def main(argv: list[str] | None = None) -> None:
     baseline = parser.add_mutually_exclusive_group()
     baseline.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
     baseline.add_argument("--rasa-default-folds", type=int, metavar="K",
-                        help="train the Rasa default baseline on the first K folds only (about 45 minutes per fold on "
+                        help="train the Rasa default baseline on the first K folds only (about 80 minutes per fold on "
                              "two cores); it is then compared with the other systems on those folds' examples")
     parser.add_argument("--skip-external", action="store_true",
                         help="leave out the figures that need the production model (everyday corpus, external-eval)")
