@@ -1,9 +1,13 @@
 """NLU and triage benchmark: stratified k-fold cross-validation per language, baselines, external checks.
 
-    .venv/bin/python -m bench.nlu [--folds 5] [--skip-rasa-default | --rasa-default-folds K] [--skip-external] [--reuse-parses]
+    .venv/bin/python -m bench.nlu [--folds 3] [--skip-rasa-default | --rasa-default-folds K [--baseline-only]]
+                                  [--skip-external] [--reuse-parses] [--lid-only]
 
 Writes ``bench/results/nlu.json``, ``bench/results/summary.md`` (also copied into
 README.md between the bench markers) and confusion-matrix plots in ``docs/``.
+``--baseline-only`` trains only the engine systems of the first K folds and keeps their
+comparison in ``bench/results/rasa_default.json``; any run on the same examples and folds
+shows it, so the slow baseline need not be trained again with every full run.
 External sets are read from ``../shared/external-eval/`` for figures only.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import re
 import subprocess
@@ -43,6 +48,7 @@ DOCS = ROOT / "docs"
 EXTERNAL = ROOT.parent / "shared" / "external-eval"
 README = ROOT / "README.md"
 PARSES = RESULTS / "cv_parses.jsonl"
+BASELINE = RESULTS / "rasa_default.json"
 EVERYDAY = ROOT / "bot" / "data" / "lid"
 LID_HELD_OUT = ROOT / "bench" / "data" / "lid_heldout"
 # the fold split every figure is measured on; other seeds only measure the split's own effect
@@ -280,6 +286,28 @@ def compare_on_folds(examples: list[Example], predictions: dict[str, list], test
             "scores": evaluate([examples[i] for i in chosen], subset)}
 
 
+def data_fingerprint(examples: list[Example], folds: int) -> str:
+    """A digest of the examples, their labels and the fold split: equal digests mean the same test.
+
+    :param examples: the examples in the order they are split
+    :param folds: how many folds
+    """
+    identity = json.dumps([folds, MAIN_SEED, [(e.annotated, e.full_intent, e.language) for e in examples]],
+                          ensure_ascii=False)
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def saved_baseline(fingerprint: str) -> dict | None:
+    """The Rasa default comparison of an earlier ``--baseline-only`` run, if it was measured on the same test.
+
+    :param fingerprint: the current ``data_fingerprint``
+    """
+    if not BASELINE.exists():
+        return None
+    saved = json.loads(BASELINE.read_text(encoding="utf-8"))
+    return saved if saved.get("fingerprint") == fingerprint else None
+
+
 def plot_confusion(examples: list[Example], rows: list[dict]) -> list[str]:
     import matplotlib
     matplotlib.use("Agg")
@@ -334,11 +362,12 @@ def external_lid() -> dict:
     return lid_accuracy([(row["text"], row["lang"]) for row in rows])
 
 
-def held_out_lid_rows(folder: Path = LID_HELD_OUT) -> list[tuple[str, str]]:
+def held_out_lid_rows(folder: Path | None = None) -> list[tuple[str, str]]:
     """The project's own held-out identification set: ``<lang>.txt`` and ``<lang>_<register>.txt``, never trained on.
 
-    :param folder: folder holding the files; "#" starts a comment line
+    :param folder: folder holding the files (``bench/data/lid_heldout`` if not given); "#" starts a comment line
     """
+    folder = folder or LID_HELD_OUT
     return [(line, path.stem.split("_")[0]) for path in sorted(folder.glob("*.txt")) for line in corpus_lines(path)]
 
 
@@ -428,7 +457,9 @@ def _alarm_figures(groups: dict) -> str:
 
 def summary_markdown(results: dict) -> str:
     cv = results["cross_validation"]
-    command = "make bench-full" if "rasa_default" in cv or "rasa_default_folds" in results else "make bench"
+    partial = results.get("rasa_default_folds")
+    separate = partial is not None and "command" in partial
+    command = "make bench-full" if "rasa_default" in cv or (partial and not separate) else "make bench"
     lines = [
         f"Cross-validation: {results['folds']}-fold stratified by language and intent on "
         f"{results['examples']} own examples (`{command}`, {results['date']}, {results['seconds']:.0f} s"
@@ -451,10 +482,10 @@ def summary_markdown(results: dict) -> str:
             f"| {_figure(tfidf, 'intent_macro_f1')} | {_figure(default, 'intent_macro_f1')} "
             f"| {_figure(model_only, 'emergency_recall')} |"
         )
-    if "rasa_default_folds" in results:
-        partial = results["rasa_default_folds"]
+    if partial:
+        origin = f"; `{partial['command']}`, {partial['date']}, {partial['seconds']:.0f} s" if separate else ""
         lines += ["", f"Rasa default F1 comes from the first {partial['folds']} of the {results['folds']} folds "
-                  f"({partial['examples']} test examples). On those examples, intent macro-F1 "
+                  f"({partial['examples']} test examples{origin}). On those examples, intent macro-F1 "
                   "hotline / TF-IDF+LR / Rasa default: " + ", ".join(
                       f"{g} {partial['scores']['hotline'][g]['intent_macro_f1']:.3f} / "
                       f"{partial['scores']['tfidf_lr'][g]['intent_macro_f1']:.3f} / "
@@ -470,6 +501,9 @@ def summary_markdown(results: dict) -> str:
         lines += ["", "Emergency keyword layer alone: " + ", ".join(
             f"{g} recall {keywords[g]['emergency_recall']:.3f} / false {keywords[g]['false_emergency_rate']:.3f}"
             for g in (*LANGUAGES, "all"))]
+    if "lid_date" in results:
+        lines += ["", f"Language identification below was measured again on {results['lid_date']} "
+                  "(`python -m bench.nlu --lid-only`, after a change to `bot/data/lid` alone)."]
     if "held_out_lid" in results:
         lines += ["", "Language identification on the project's own held-out set (`bench/data/lid_heldout`, "
                   "written apart from the training text, never trained on): " + ", ".join(
@@ -530,26 +564,40 @@ def load_parses(examples: list[Example], folds: int) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=3)
     baseline = parser.add_mutually_exclusive_group()
     baseline.add_argument("--skip-rasa-default", action="store_true", help="leave out the slow Rasa default baseline")
     baseline.add_argument("--rasa-default-folds", type=int, metavar="K",
                         help="train the Rasa default baseline on the first K folds only (about 80 minutes per fold on "
                              "two cores); it is then compared with the other systems on those folds' examples")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help=f"with --rasa-default-folds K: train the hotline and Rasa default on those K folds only, "
+                             f"keep the comparison in {BASELINE.name} and add it to the last full run's table "
+                             "(example: python -m bench.nlu --folds 3 --rasa-default-folds 1 --baseline-only)")
     parser.add_argument("--skip-external", action="store_true",
                         help="leave out the figures that need the production model (everyday corpus, external-eval)")
     parser.add_argument("--reuse-parses", action="store_true",
                         help=f"score the engine parses of the last run ({PARSES.name}) again instead of training: "
                              "for changes to rules and triage only, not to training data")
+    parser.add_argument("--lid-only", action="store_true",
+                        help="measure only language identification again (seconds; for changes to bot/data/lid) "
+                             "into the last full run's results")
     parser.add_argument("--spread-seeds", type=int, default=0, metavar="N",
                         help="also cross-validate TF-IDF+LR on N other fold splits (about a minute each) to show how "
                              "much the choice of folds alone moves a figure")
     args = parser.parse_args(argv)
+    if args.baseline_only and not args.rasa_default_folds:
+        parser.error("--baseline-only needs --rasa-default-folds K")
+    if args.baseline_only and args.reuse_parses:
+        parser.error("--baseline-only trains the engine; it cannot reuse parses")
     RESULTS.mkdir(parents=True, exist_ok=True)
     DOCS.mkdir(exist_ok=True)
     started = time.monotonic()
 
     examples = load_examples()
+    if args.lid_only:
+        refresh_language_identification(data_fingerprint(examples, args.folds))
+        return
     folds = fold_splits(examples, args.folds, MAIN_SEED)
     rules = default_rule_layer()
     identifier = default_identifier()
@@ -557,6 +605,8 @@ def main(argv: list[str] | None = None) -> None:
     guesses = identifier.identify_many([e.text for e in examples])
 
     default_folds = 0 if args.skip_rasa_default else min(args.rasa_default_folds or len(folds), len(folds))
+    engine_folds = default_folds if args.baseline_only else len(folds)
+    fingerprint = data_fingerprint(examples, args.folds)
     systems = ["hotline", "tfidf_lr"] + (["rasa_default"] if default_folds else [])
     predictions: dict[str, list] = {name: [None] * len(examples) for name in systems + ["hotline_model_only", "keywords_only"]}
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
@@ -564,10 +614,10 @@ def main(argv: list[str] | None = None) -> None:
         default_config = handle.name
     saved = load_parses(examples, args.folds) if args.reuse_parses else None
     all_parses: list = [None] * len(examples)
-    progress = tqdm(total=len(folds) * 2 + default_folds, desc="cross-validation", unit="run", file=sys.stderr)
+    progress = tqdm(total=len(folds) + engine_folds + default_folds, desc="cross-validation", unit="run", file=sys.stderr)
     predictions["tfidf_lr"] = [{"intent": label} for label in tfidf_cross_validated(examples, folds)]
     progress.update(len(folds))
-    for fold_number, (train_index, test_index) in enumerate(folds):
+    for fold_number, (train_index, test_index) in enumerate(folds[:engine_folds]):
         train = [examples[i] for i in train_index]
         test = [examples[i] for i in test_index]
         if saved is not None:
@@ -590,6 +640,9 @@ def main(argv: list[str] | None = None) -> None:
                 predictions["rasa_default"][position] = {"intent": (parse.get("intent") or {}).get("name") or "out_of_scope"}
             progress.update()
     progress.close()
+    if args.baseline_only:
+        publish_baseline(examples, predictions, [folds[i][1] for i in range(default_folds)], fingerprint, started)
+        return
     if saved is None:
         save_parses(examples, args.folds, all_parses)
     for position, example in enumerate(examples):
@@ -598,12 +651,14 @@ def main(argv: list[str] | None = None) -> None:
 
     results = {
         "date": time.strftime("%Y-%m-%d"), "folds": args.folds, "examples": len(examples),
-        "reused_parses": saved is not None,
+        "fingerprint": fingerprint, "reused_parses": saved is not None,
         "cross_validation": evaluate(examples, {k: v for k, v in predictions.items() if None not in v}),
         "plots": plot_confusion(examples, predictions["hotline"]),
     }
     if 0 < default_folds < len(folds):
         results["rasa_default_folds"] = compare_on_folds(examples, predictions, [folds[i][1] for i in range(default_folds)])
+    elif not default_folds and (earlier := saved_baseline(fingerprint)):
+        results["rasa_default_folds"] = earlier
     if args.spread_seeds:
         results["split_spread"] = split_spread(examples, args.folds, predictions["tfidf_lr"],
                                                [MAIN_SEED + 1 + n for n in range(args.spread_seeds)])
@@ -615,11 +670,67 @@ def main(argv: list[str] | None = None) -> None:
         if EXTERNAL.exists():
             results["external"] = {"lid": external_lid(), "oos": alarms["oos"]}
     results["seconds"] = time.monotonic() - started
+    save_full_run(results)
+
+
+def last_full_run(fingerprint: str) -> dict | None:
+    """The results of the last full run (``nlu.json``), if it was on the examples and folds of ``fingerprint``.
+
+    :param fingerprint: the current ``data_fingerprint``
+    """
+    path = RESULTS / "nlu.json"
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return results if results.get("fingerprint") == fingerprint else None
+
+
+def save_full_run(results: dict) -> None:
+    """Keep ``results`` as ``nlu.json`` and write their summary to ``summary.md`` and the README."""
     (RESULTS / "nlu.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     summary = summary_markdown(results)
     (RESULTS / "summary.md").write_text(summary + "\n", encoding="utf-8")
     update_readme(summary)
     print(summary)
+
+
+def publish_baseline(examples: list[Example], predictions: dict[str, list], test_indices: list, fingerprint: str,
+                     started: float) -> None:
+    """Keep a ``--baseline-only`` comparison and add it to the last full run's results when they share the test.
+
+    :param examples: all examples, in fold order
+    :param predictions: per system, one prediction per example (``None`` where it was not run)
+    :param test_indices: the test indices of the folds the engine systems ran on
+    :param fingerprint: the ``data_fingerprint`` of this run
+    :param started: ``time.monotonic()`` at the start of the run
+    """
+    comparison = {**compare_on_folds(examples, predictions, test_indices), "fingerprint": fingerprint,
+                  "command": "make bench-baseline", "date": time.strftime("%Y-%m-%d"),
+                  "seconds": time.monotonic() - started}
+    BASELINE.write_text(json.dumps(comparison, indent=2, ensure_ascii=False), encoding="utf-8")
+    results = last_full_run(fingerprint)
+    if results is None:
+        print(f"kept in {BASELINE}; the last full run (nlu.json) was on other examples or folds, so its "
+              "table shows the baseline after the next `make bench`", file=sys.stderr)
+        return
+    results["rasa_default_folds"] = comparison
+    save_full_run(results)
+
+
+def refresh_language_identification(fingerprint: str) -> None:
+    """Measure language identification again into the last full run's results, without training anything.
+
+    Triage takes only the language field from the identifier, so no other figure depends on it. The
+    identifier also learns from the intent examples, so the full run must have been on the same ones.
+
+    :param fingerprint: the current ``data_fingerprint``
+    """
+    results = last_full_run(fingerprint)
+    if results is None:
+        sys.exit("the last full run (nlu.json) was on other examples or folds: run `make bench`")
+    results["held_out_lid"] = lid_accuracy(held_out_lid_rows())
+    if EXTERNAL.exists() and "external" in results:
+        results["external"]["lid"] = external_lid()
+    results["lid_date"] = time.strftime("%Y-%m-%d")
+    save_full_run(results)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The benchmark: its held-out corpora never hold training lines; its Rasa baseline trains Rasa's own default."""
 
+import json
+
 import pytest
 
 import bench.nlu as bench
@@ -151,3 +153,95 @@ def test_summary_states_the_fold_split_spread():
 
     assert "on 4 different 3-fold splits" in summary
     assert "en 0.850–0.900 (0.875; 0.860)" in summary
+
+
+def _tiny_run():
+    """Examples of every language and one full run's predictions, as a full run would keep them."""
+    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
+                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
+    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
+    tfidf = [{"intent": e.intent} for e in examples]
+    return examples, ours, tfidf
+
+
+def test_the_fingerprint_changes_with_a_label_a_line_or_the_folds():
+    examples, _, _ = _tiny_run()
+    relabelled = [bench.Example(e.text, e.annotated, "greet", "greet", e.language, []) for e in examples]
+
+    fingerprint = bench.data_fingerprint(examples, 3)
+
+    assert fingerprint == bench.data_fingerprint(list(examples), 3)
+    assert fingerprint != bench.data_fingerprint(relabelled, 3)
+    assert fingerprint != bench.data_fingerprint(examples[1:], 3)
+    assert fingerprint != bench.data_fingerprint(examples, 5)
+
+
+def test_a_baseline_only_run_joins_the_full_run_of_the_same_test_and_no_other(tmp_path, monkeypatch):
+    examples, ours, tfidf = _tiny_run()
+    fingerprint = bench.data_fingerprint(examples, 3)
+    readme = tmp_path / "README.md"
+    readme.write_text("before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "RESULTS", tmp_path)
+    monkeypatch.setattr(bench, "BASELINE", tmp_path / "rasa_default.json")
+    monkeypatch.setattr(bench, "README", readme)
+    full_run = {"folds": 3, "examples": len(examples), "fingerprint": fingerprint, "date": "2026-12-04", "seconds": 9.0,
+                "cross_validation": bench.evaluate(examples, {"hotline": ours, "tfidf_lr": tfidf})}
+    (tmp_path / "nlu.json").write_text(json.dumps(full_run), encoding="utf-8")
+    first_fold = [i for i in range(len(examples)) if i % 3 == 0]
+    default = [{"intent": "greet"} if i in first_fold else None for i in range(len(examples))]
+    fold_only = [row if i in first_fold else None for i, row in enumerate(ours)]
+
+    bench.publish_baseline(examples, {"hotline": fold_only, "tfidf_lr": tfidf, "rasa_default": default},
+                           [first_fold], fingerprint, started=0.0)
+
+    kept = json.loads((tmp_path / "rasa_default.json").read_text(encoding="utf-8"))
+    assert kept["command"] == "make bench-baseline" and kept["examples"] == len(first_fold)
+    assert bench.saved_baseline(fingerprint) == kept
+    assert bench.saved_baseline(bench.data_fingerprint(examples, 5)) is None
+    summary = readme.read_text(encoding="utf-8")
+    assert "(`make bench`, 2026-12-04, 9 s)" in summary  # the table's own figures still come from the full run
+    assert "first 1 of the 3 folds (8 test examples; `make bench-baseline`" in summary
+    assert "| 1.000 | 0.333 | not run |" in summary
+    assert summary.startswith("before\n") and summary.endswith("after\n")
+
+    (tmp_path / "nlu.json").write_text(json.dumps({**full_run, "fingerprint": "other data"}), encoding="utf-8")
+    readme.write_text("<!-- bench:start -->\nold\n<!-- bench:end -->\n", encoding="utf-8")
+    bench.publish_baseline(examples, {"hotline": fold_only, "tfidf_lr": tfidf, "rasa_default": default},
+                           [first_fold], fingerprint, started=0.0)
+    assert "old" in readme.read_text(encoding="utf-8")
+    assert "rasa_default_folds" not in json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
+
+
+def test_baseline_only_refuses_to_run_without_its_folds(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--baseline-only"])
+    assert "--baseline-only needs --rasa-default-folds K" in capsys.readouterr().err
+
+
+def test_lid_only_measures_language_identification_again_into_the_full_run_of_the_same_examples(tmp_path, monkeypatch):
+    examples, ours, _ = _tiny_run()
+    fingerprint = bench.data_fingerprint(examples, 3)
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- bench:start -->\nold\n<!-- bench:end -->\n", encoding="utf-8")
+    held_out = tmp_path / "held_out"
+    held_out.mkdir()
+    (held_out / "en.txt").write_text("where is the nearest train station\n", encoding="utf-8")
+    (held_out / "pcm.txt").write_text("abeg wetin dey happen for market today\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "RESULTS", tmp_path)
+    monkeypatch.setattr(bench, "README", readme)
+    monkeypatch.setattr(bench, "EXTERNAL", tmp_path / "absent")
+    monkeypatch.setattr(bench, "LID_HELD_OUT", held_out)
+    full_run = {"folds": 3, "examples": len(examples), "fingerprint": fingerprint, "date": "2026-12-04", "seconds": 9.0,
+                "cross_validation": bench.evaluate(examples, {"hotline": ours}),
+                "held_out_lid": {"en": {"accuracy": 0.5, "rows": 2, "predicted": {"en": 1, "pcm": 1}}}}
+    (tmp_path / "nlu.json").write_text(json.dumps(full_run), encoding="utf-8")
+
+    bench.refresh_language_identification(fingerprint)
+
+    kept = json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
+    assert kept["held_out_lid"]["en"] == {"accuracy": 1.0, "rows": 1, "predicted": {"en": 1}}
+    assert kept["held_out_lid"]["pcm"]["accuracy"] == 1.0
+    assert kept["cross_validation"] == full_run["cross_validation"]
+    assert "measured again on" in readme.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        bench.refresh_language_identification(bench.data_fingerprint(examples, 5))
