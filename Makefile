@@ -53,7 +53,7 @@ test: setup validate $(MODEL) browser
 	$(MAKE) rasa-test
 
 # The figures in README.md. bench-full adds Rasa's default configuration as a baseline, trained on the first
-# fold only: about 80 minutes more on two cores on 10,506 examples (--rasa-default-folds 3 trains it on all three, about four hours).
+# fold only: about 75 minutes more on two cores on 11,248 examples (--rasa-default-folds 3 trains it on all three, about four hours).
 bench: setup $(MODEL)
 	.venv/bin/python -m bench.nlu --folds 3 --skip-rasa-default --spread-seeds 4
 	.venv/bin/python -m bench.triage_speed
