@@ -297,15 +297,22 @@ def data_fingerprint(examples: list[Example], folds: int) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
+def _saved_on_same_test(path: Path, fingerprint: str) -> dict | None:
+    """The results kept in ``path``, if they were measured on the examples and folds of ``fingerprint``.
+
+    :param path: a results file holding a ``fingerprint`` key
+    :param fingerprint: the current ``data_fingerprint``
+    """
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return saved if saved.get("fingerprint") == fingerprint else None
+
+
 def saved_baseline(fingerprint: str) -> dict | None:
     """The Rasa default comparison of an earlier ``--baseline-only`` run, if it was measured on the same test.
 
     :param fingerprint: the current ``data_fingerprint``
     """
-    if not BASELINE.exists():
-        return None
-    saved = json.loads(BASELINE.read_text(encoding="utf-8"))
-    return saved if saved.get("fingerprint") == fingerprint else None
+    return _saved_on_same_test(BASELINE, fingerprint)
 
 
 def plot_confusion(examples: list[Example], rows: list[dict]) -> list[str]:
@@ -595,8 +602,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
 
     examples = load_examples()
+    fingerprint = data_fingerprint(examples, args.folds)
     if args.lid_only:
-        refresh_language_identification(data_fingerprint(examples, args.folds))
+        refresh_language_identification(fingerprint)
         return
     folds = fold_splits(examples, args.folds, MAIN_SEED)
     rules = default_rule_layer()
@@ -606,7 +614,6 @@ def main(argv: list[str] | None = None) -> None:
 
     default_folds = 0 if args.skip_rasa_default else min(args.rasa_default_folds or len(folds), len(folds))
     engine_folds = default_folds if args.baseline_only else len(folds)
-    fingerprint = data_fingerprint(examples, args.folds)
     systems = ["hotline", "tfidf_lr"] + (["rasa_default"] if default_folds else [])
     predictions: dict[str, list] = {name: [None] * len(examples) for name in systems + ["hotline_model_only", "keywords_only"]}
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
@@ -678,9 +685,7 @@ def last_full_run(fingerprint: str) -> dict | None:
 
     :param fingerprint: the current ``data_fingerprint``
     """
-    path = RESULTS / "nlu.json"
-    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return results if results.get("fingerprint") == fingerprint else None
+    return _saved_on_same_test(RESULTS / "nlu.json", fingerprint)
 
 
 def save_full_run(results: dict) -> None:

@@ -84,6 +84,15 @@ def test_rasa_default_baseline_trains_rasa_s_own_default_pipeline(tmp_path):
     assert "LinearIntentBlend" not in config.read_text(encoding="utf-8")
 
 
+def _tiny_run():
+    """Examples of every language and one full run's predictions, as a full run would keep them."""
+    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
+                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
+    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
+    tfidf = [{"intent": e.intent} for e in examples]
+    return examples, ours, tfidf
+
+
 def test_a_baseline_run_on_some_folds_is_compared_on_those_folds_only():
     examples = [bench.Example(f"line {i}", f"line {i}", intent, intent, "en", [])
                 for i, intent in enumerate(["greet", "goodbye"] * 3)]
@@ -100,10 +109,7 @@ def test_a_baseline_run_on_some_folds_is_compared_on_those_folds_only():
 
 
 def test_summary_shows_a_baseline_trained_on_some_folds_with_the_scores_it_is_compared_on():
-    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
-                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
-    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
-    tfidf = [{"intent": e.intent} for e in examples]
+    examples, ours, tfidf = _tiny_run()
     default = [{"intent": "greet"} if i % 3 == 0 else None for i in range(len(examples))]
     first_fold = [i for i in range(len(examples)) if i % 3 == 0]
     results = {
@@ -139,9 +145,7 @@ def test_split_spread_scores_the_main_split_as_given_and_retrains_the_baseline_o
 
 
 def test_summary_states_the_fold_split_spread():
-    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
-                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
-    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
+    examples, ours, _ = _tiny_run()
     results = {
         "folds": 3, "examples": len(examples), "date": "2026-12-03", "seconds": 1.0,
         "cross_validation": bench.evaluate(examples, {"hotline": ours}),
@@ -153,15 +157,6 @@ def test_summary_states_the_fold_split_spread():
 
     assert "on 4 different 3-fold splits" in summary
     assert "en 0.850–0.900 (0.875; 0.860)" in summary
-
-
-def _tiny_run():
-    """Examples of every language and one full run's predictions, as a full run would keep them."""
-    examples = [bench.Example(f"{language} line {i}", f"{language} line {i}", intent, intent, language, [])
-                for language in LANGUAGES for i, intent in enumerate(["greet", "goodbye"] * 3)]
-    ours = [{"intent": e.intent, "urgency": "low", "indicators": [], "spans": [], "rights_topic": None} for e in examples]
-    tfidf = [{"intent": e.intent} for e in examples]
-    return examples, ours, tfidf
 
 
 def test_the_fingerprint_changes_with_a_label_a_line_or_the_folds():
