@@ -369,6 +369,23 @@ def external_lid() -> dict:
     return lid_accuracy([(row["text"], row["lang"]) for row in rows])
 
 
+def held_out_lid(folder: Path | None = None) -> tuple[dict, dict]:
+    """Identification accuracy on the own held-out set, per language and per register file.
+
+    Registers differ in who wrote them (``pcm_lexicon`` is real Pidgin from a published lexicon, the
+    others were written for the project), so each gets its own figure beside the language's.
+
+    :param folder: folder holding the files (``bench/data/lid_heldout`` if not given)
+    """
+    folder = folder or LID_HELD_OUT
+    by_register = {}
+    for path in sorted(folder.glob("*.txt")):
+        language = path.stem.split("_")[0]
+        scores = lid_accuracy([(line, language) for line in corpus_lines(path)])[language]
+        by_register[path.stem] = {"accuracy": scores["accuracy"], "rows": scores["rows"]}
+    return lid_accuracy(held_out_lid_rows(folder)), by_register
+
+
 def held_out_lid_rows(folder: Path | None = None) -> list[tuple[str, str]]:
     """The project's own held-out identification set: ``<lang>.txt`` and ``<lang>_<register>.txt``, never trained on.
 
@@ -513,9 +530,14 @@ def summary_markdown(results: dict) -> str:
                   "(`python -m bench.nlu --lid-only`, after a change to `bot/data/lid` alone)."]
     if "held_out_lid" in results:
         lines += ["", "Language identification on the project's own held-out set (`bench/data/lid_heldout`, "
-                  "written apart from the training text, never trained on): " + ", ".join(
+                  "never trained on: `pcm_lexicon` holds the usage examples of a published Pidgin lexicon, the other "
+                  "registers were written apart from the training text): " + ", ".join(
                       f"{language} {scores['accuracy']:.3f} ({scores['rows']})"
                       for language, scores in results["held_out_lid"].items())]
+        if "held_out_lid_registers" in results:
+            lines[-1] += "; by register: " + ", ".join(
+                f"{register} {scores['accuracy']:.3f} ({scores['rows']})"
+                for register, scores in results["held_out_lid_registers"].items())
     if "external" in results:
         lid = results["external"].get("lid", {})
         oos = results["external"].get("oos", {})
@@ -593,6 +615,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="also cross-validate TF-IDF+LR on N other fold splits (about a minute each) to show how "
                              "much the choice of folds alone moves a figure")
     args = parser.parse_args(argv)
+    if args.lid_only and (args.baseline_only or args.skip_rasa_default or args.rasa_default_folds or args.skip_external
+                          or args.reuse_parses or args.spread_seeds):
+        parser.error("--lid-only measures language identification alone; of the other options it takes only --folds")
     if args.baseline_only and not args.rasa_default_folds:
         parser.error("--baseline-only needs --rasa-default-folds K")
     if args.baseline_only and args.reuse_parses:
@@ -607,13 +632,13 @@ def main(argv: list[str] | None = None) -> None:
         refresh_language_identification(fingerprint)
         return
     folds = fold_splits(examples, args.folds, MAIN_SEED)
-    rules = default_rule_layer()
-    identifier = default_identifier()
-    matches = [rules.analyse(e.text) for e in examples]
-    guesses = identifier.identify_many([e.text for e in examples])
-
     default_folds = 0 if args.skip_rasa_default else min(args.rasa_default_folds or len(folds), len(folds))
     engine_folds = default_folds if args.baseline_only else len(folds)
+    # the rule layer and the identifier judge only what the engine folds test (all examples but in --baseline-only)
+    tested = sorted(int(position) for _, test_index in folds[:engine_folds] for position in test_index)
+    rules = default_rule_layer()
+    matches = {position: rules.analyse(examples[position].text) for position in tested}
+    guesses = dict(zip(tested, default_identifier().identify_many([examples[position].text for position in tested])))
     systems = ["hotline", "tfidf_lr"] + (["rasa_default"] if default_folds else [])
     predictions: dict[str, list] = {name: [None] * len(examples) for name in systems + ["hotline_model_only", "keywords_only"]}
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
@@ -621,32 +646,37 @@ def main(argv: list[str] | None = None) -> None:
         default_config = handle.name
     saved = load_parses(examples, args.folds) if args.reuse_parses else None
     all_parses: list = [None] * len(examples)
-    progress = tqdm(total=len(folds) + engine_folds + default_folds, desc="cross-validation", unit="run", file=sys.stderr)
-    predictions["tfidf_lr"] = [{"intent": label} for label in tfidf_cross_validated(examples, folds)]
-    progress.update(len(folds))
-    for fold_number, (train_index, test_index) in enumerate(folds[:engine_folds]):
-        train = [examples[i] for i in train_index]
-        test = [examples[i] for i in test_index]
-        if saved is not None:
-            parses = [saved[i] for i in test_index]
-        else:
-            parses = run_engine_fold(str(ROOT / "config.yml"), train, [e.text for e in test])
-        for position, parse in zip(test_index, parses):
-            all_parses[position] = parse
-            example = examples[position]
-            for name, rule_matches in (("hotline", matches[position]), ("hotline_model_only", [])):
-                triage = judge(example.text, parse, rule_matches, guesses[position])
-                predictions[name][position] = {
-                    "intent": triage.intent, "urgency": triage.urgency, "indicators": triage.indicators,
-                    "spans": _evidence_spans(example.text, triage.evidence),
-                    "rights_topic": triage.rights_topic or rights_topic_of(parse),
-                }
-        progress.update()
-        if fold_number < default_folds:
-            for position, parse in zip(test_index, run_engine_fold(default_config, train, [e.text for e in test])):
-                predictions["rasa_default"][position] = {"intent": (parse.get("intent") or {}).get("name") or "out_of_scope"}
+    try:
+        progress = tqdm(total=len(folds) + engine_folds + default_folds, desc="cross-validation", unit="run",
+                        file=sys.stderr)
+        predictions["tfidf_lr"] = [{"intent": label} for label in tfidf_cross_validated(examples, folds)]
+        progress.update(len(folds))
+        for fold_number, (train_index, test_index) in enumerate(folds[:engine_folds]):
+            train = [examples[i] for i in train_index]
+            test = [examples[i] for i in test_index]
+            if saved is not None:
+                parses = [saved[i] for i in test_index]
+            else:
+                parses = run_engine_fold(str(ROOT / "config.yml"), train, [e.text for e in test])
+            for position, parse in zip(test_index, parses):
+                all_parses[position] = parse
+                example = examples[position]
+                for name, rule_matches in (("hotline", matches[position]), ("hotline_model_only", [])):
+                    triage = judge(example.text, parse, rule_matches, guesses[position])
+                    predictions[name][position] = {
+                        "intent": triage.intent, "urgency": triage.urgency, "indicators": triage.indicators,
+                        "spans": _evidence_spans(example.text, triage.evidence),
+                        "rights_topic": triage.rights_topic or rights_topic_of(parse),
+                    }
             progress.update()
-    progress.close()
+            if fold_number < default_folds:
+                for position, parse in zip(test_index, run_engine_fold(default_config, train, [e.text for e in test])):
+                    predictions["rasa_default"][position] = {
+                        "intent": (parse.get("intent") or {}).get("name") or "out_of_scope"}
+                progress.update()
+        progress.close()
+    finally:
+        Path(default_config).unlink(missing_ok=True)
     if args.baseline_only:
         publish_baseline(examples, predictions, [folds[i][1] for i in range(default_folds)], fingerprint, started)
         return
@@ -669,7 +699,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.spread_seeds:
         results["split_spread"] = split_spread(examples, args.folds, predictions["tfidf_lr"],
                                                [MAIN_SEED + 1 + n for n in range(args.spread_seeds)])
-    results["held_out_lid"] = lid_accuracy(held_out_lid_rows())
+    results["held_out_lid"], results["held_out_lid_registers"] = held_out_lid()
     if not args.skip_external:
         corpora = {"own_everyday": own_everyday(examples), **({"oos": external_oos()} if EXTERNAL.exists() else {})}
         alarms = false_alarm_rates(corpora)
@@ -731,7 +761,7 @@ def refresh_language_identification(fingerprint: str) -> None:
     results = last_full_run(fingerprint)
     if results is None:
         sys.exit("the last full run (nlu.json) was on other examples or folds: run `make bench`")
-    results["held_out_lid"] = lid_accuracy(held_out_lid_rows())
+    results["held_out_lid"], results["held_out_lid_registers"] = held_out_lid()
     if EXTERNAL.exists() and "external" in results:
         results["external"]["lid"] = external_lid()
     results["lid_date"] = time.strftime("%Y-%m-%d")

@@ -1,6 +1,7 @@
 """The benchmark: its held-out corpora never hold training lines; its Rasa baseline trains Rasa's own default."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -207,6 +208,41 @@ def test_a_baseline_only_run_joins_the_full_run_of_the_same_test_and_no_other(tm
     assert "rasa_default_folds" not in json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
 
 
+def test_a_baseline_only_run_judges_only_its_folds_and_leaves_no_config_behind(tmp_path, monkeypatch):
+    examples, _, _ = _tiny_run()
+    configs, judged = [], []
+
+    def engine_fold(config, train, texts):
+        configs.append(config)
+        return [{"intent": {"name": "greet", "confidence": 0.9}, "intent_ranking": [], "entities": [], "text": text}
+                for text in texts]
+
+    class CountingRules:
+        def analyse(self, text):
+            judged.append(text)
+            return []
+
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- bench:start -->\nold\n<!-- bench:end -->\n", encoding="utf-8")
+    for name, value in (("RESULTS", tmp_path), ("BASELINE", tmp_path / "rasa_default.json"), ("README", readme),
+                        ("DOCS", tmp_path), ("load_examples", lambda: examples), ("run_engine_fold", engine_fold),
+                        ("default_rule_layer", CountingRules)):
+        monkeypatch.setattr(bench, name, value)
+
+    bench.main(["--rasa-default-folds", "1", "--baseline-only"])
+
+    first_fold = bench.fold_splits(examples, 3, bench.MAIN_SEED)[0][1]
+    assert sorted(judged) == sorted(examples[i].text for i in first_fold)
+    assert len(configs) == 2 and not Path(configs[1]).exists()
+    assert json.loads((tmp_path / "rasa_default.json").read_text(encoding="utf-8"))["examples"] == len(first_fold)
+
+
+def test_lid_only_refuses_the_options_it_would_ignore(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--lid-only", "--skip-external"])
+    assert "--lid-only measures language identification alone" in capsys.readouterr().err
+
+
 def test_baseline_only_refuses_to_run_without_its_folds(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--baseline-only"])
@@ -236,6 +272,8 @@ def test_lid_only_measures_language_identification_again_into_the_full_run_of_th
     kept = json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
     assert kept["held_out_lid"]["en"] == {"accuracy": 1.0, "rows": 1, "predicted": {"en": 1}}
     assert kept["held_out_lid"]["pcm"]["accuracy"] == 1.0
+    assert kept["held_out_lid_registers"] == {"en": {"accuracy": 1.0, "rows": 1}, "pcm": {"accuracy": 1.0, "rows": 1}}
+    assert "by register: en 1.000 (1), pcm 1.000 (1)" in readme.read_text(encoding="utf-8")
     assert kept["cross_validation"] == full_run["cross_validation"]
     assert "measured again on" in readme.read_text(encoding="utf-8")
     with pytest.raises(SystemExit):
