@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from bot import INTENTS, LANGUAGES
 from bot.engine import engine_environment
-from bot.language import corpus_lines, default_identifier
+from bot.language import LanguageGuess, corpus_lines, default_identifier
 from bot.rules import default_rule_layer
 from bot.settings import Settings
 from bot.triage import CASE_INTENTS, DECIDERS, Triager, judge, rights_topic_of
@@ -346,12 +346,13 @@ def plot_confusion(examples: list[Example], rows: list[dict]) -> list[str]:
     return paths
 
 
-def lid_accuracy(rows: list[tuple[str, str]]) -> dict:
+def lid_accuracy(rows: list[tuple[str, str]], guesses: list[LanguageGuess] | None = None) -> dict:
     """Language identification accuracy per language, with what each language was taken for.
 
     :param rows: ``(text, language)`` pairs
+    :param guesses: the identifier's guesses for ``rows``, when already made
     """
-    guesses = default_identifier().identify_many([text for text, _ in rows])
+    guesses = guesses if guesses is not None else default_identifier().identify_many([text for text, _ in rows])
     by_language: dict[str, list[bool]] = defaultdict(list)
     confusion: dict[str, Counter] = defaultdict(Counter)
     for (_, language), guess in zip(rows, guesses):
@@ -377,13 +378,16 @@ def held_out_lid(folder: Path | None = None) -> tuple[dict, dict]:
 
     :param folder: folder holding the files (``bench/data/lid_heldout`` if not given)
     """
-    folder = folder or LID_HELD_OUT
-    by_register = {}
-    for path in sorted(folder.glob("*.txt")):
-        language = path.stem.split("_")[0]
-        scores = lid_accuracy([(line, language) for line in corpus_lines(path)])[language]
-        by_register[path.stem] = {"accuracy": scores["accuracy"], "rows": scores["rows"]}
-    return lid_accuracy(held_out_lid_rows(folder)), by_register
+    registers = _held_out_registers(folder)
+    rows = _rows_of(registers)
+    guesses = default_identifier().identify_many([text for text, _ in rows])
+    by_register, start = {}, 0
+    for register, lines in registers.items():
+        end = start + len(lines)
+        scores = lid_accuracy(rows[start:end], guesses[start:end])[rows[start][1]]
+        by_register[register] = {"accuracy": scores["accuracy"], "rows": scores["rows"]}
+        start = end
+    return lid_accuracy(rows, guesses), by_register
 
 
 def held_out_lid_rows(folder: Path | None = None) -> list[tuple[str, str]]:
@@ -391,8 +395,19 @@ def held_out_lid_rows(folder: Path | None = None) -> list[tuple[str, str]]:
 
     :param folder: folder holding the files (``bench/data/lid_heldout`` if not given); "#" starts a comment line
     """
+    return _rows_of(_held_out_registers(folder))
+
+
+def _held_out_registers(folder: Path | None) -> dict[str, list[str]]:
+    """Register name (file stem, e.g. ``pcm_mixed``) → its lines, for the files that hold any."""
     folder = folder or LID_HELD_OUT
-    return [(line, path.stem.split("_")[0]) for path in sorted(folder.glob("*.txt")) for line in corpus_lines(path)]
+    registers = {path.stem: corpus_lines(path) for path in sorted(folder.glob("*.txt"))}
+    return {register: lines for register, lines in registers.items() if lines}
+
+
+def _rows_of(registers: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """``(text, language)`` for every line of every register; ``pcm_mixed`` lines are ``pcm``."""
+    return [(line, register.split("_")[0]) for register, lines in registers.items() for line in lines]
 
 
 async def _triage_external(texts: list[str]) -> list[dict]:

@@ -39,11 +39,11 @@ HELD_OUT_FILE = ROOT / "bench" / "data" / "lid_heldout" / "pcm_lexicon.txt"
 _GLOSS = re.compile(r"\s*(?:\b[Mm]eaning\b|\bMeans\b|\bAlso\b|\bSee [A-Z]|\bi\.e\b|\(|\bUsually\b|\bNatin:|\s\d\s?\.?\s[A-Z])")
 _EXAMPLE = re.compile(r"e\.\s?g\.?\s*(.*?)(?=\s*\d\s?\.\s?[A-Z]|$)")
 _QUOTES = " '‘’\"“”"
-# examples that are English descriptions, not Pidgin
+# examples that are English descriptions, not Pidgin (as they are left after the trailing full stop is cut)
 _NOT_PIDGIN = {
-    "A rich man or business with cash flow problems begging for loans.",
-    "Those are men of Timber and calibre.",
-    "Internet surfers Wado.",
+    "A rich man or business with cash flow problems begging for loans",
+    "Those are men of Timber and calibre",
+    "Internet surfers Wado",
 }
 
 NOTICE = """\
@@ -85,7 +85,7 @@ def usage_examples(glosses: list[str]) -> list[str]:
     for gloss in glosses:
         for match in _EXAMPLE.finditer(gloss):
             sentence = _GLOSS.split(match.group(1), maxsplit=1)[0].strip(_QUOTES).rstrip(".,").strip(_QUOTES)
-            if sentence and sentence + "." not in _NOT_PIDGIN and sentence not in _NOT_PIDGIN:
+            if sentence and sentence not in _NOT_PIDGIN:
                 examples.append(sentence)
     return examples
 
@@ -118,8 +118,8 @@ def main() -> int:
         # a pickled set of strings, from the pinned release of a package we would otherwise install and import
         web2 = pickle.loads(download(ENGLISH_WORDS, Path(folder)).read("english_words/data/web2_lower.pickle"))
     examples = [sentence for glosses in lexicon.values() for sentence in usage_examples(glosses)]
-    headwords = [headword for headword in training_headwords(lexicon, web2)
-                 if headword.lower() not in {sentence.lower() for sentence in examples}]
+    held_out = {sentence.lower() for sentence in examples}
+    headwords = [headword for headword in training_headwords(lexicon, web2) if headword.lower() not in held_out]
     write_lines(TRAINING_FILE, NOTICE.format(what="Headwords", use="Training data for language identification."),
                 headwords)
     write_lines(HELD_OUT_FILE, NOTICE.format(what="Usage examples",
