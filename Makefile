@@ -7,7 +7,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data dialogue hotline_
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test train validate unit rasa-test browser bench bench-full bench-baseline clean
+.PHONY: setup run test train validate unit rasa-test browser bench bench-blind bench-full bench-baseline clean
 
 setup: .venv-engine/.installed .venv/.installed
 
@@ -57,6 +57,10 @@ test: setup validate $(MODEL) browser
 bench: setup $(MODEL)
 	.venv/bin/python -m bench.nlu --folds 3 --skip-rasa-default --spread-seeds 4
 	.venv/bin/python -m bench.triage_speed
+
+# The blind figures: the trained model and rules on messages nobody who built them wrote (bench/data/blind).
+bench-blind: setup $(MODEL)
+	.venv/bin/python -m bench.blind
 
 # Only the Rasa default column: the hotline and Rasa default trained on the first fold (about 100 minutes on two
 # cores), kept in bench/results/rasa_default.json and shown by every `make bench` on the same examples and folds.

@@ -80,8 +80,11 @@ class AskSlot(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = _language(tracker)
-        if self.slot == "story":
-            # the answer to "can you write safely?" decides how we go on
+        answered_safety = self.slot == "story" or (
+            self.slot == "wants" and tracker.get_slot("story") == "told"
+            and (tracker.latest_message.get("intent") or {}).get("name") in ("choose", "affirm", "deny"))
+        if answered_safety:
+            # the answer to "can you write safely?" decides how we go on (the story may be told already)
             unsafe = tracker.get_slot("safe_to_write") == "no"
             dispatcher.utter_message(text=render("flow.safety_no" if unsafe else "flow.safety_yes", language))
         dispatcher.utter_message(text=render(QUESTIONS[self.slot], language), buttons=buttons(self.slot, language))

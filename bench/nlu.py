@@ -570,9 +570,14 @@ def summary_markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-def update_readme(summary: str) -> None:
+def update_readme(summary: str, marker: str = "bench") -> None:
+    """Put ``summary`` into README.md between the ``<!-- marker:start -->`` and ``<!-- marker:end -->`` lines.
+
+    :param summary: markdown
+    :param marker: bench (cross-validation) or blind
+    """
     text = README.read_text(encoding="utf-8")
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start in text and end in text:
         before, rest = text.split(start, 1)
         after = rest.split(end, 1)[1]

@@ -21,3 +21,8 @@ RIGHTS_TOPICS = (
 )
 # What writers say about themselves, which rights answers follow (not a contract label).
 SITUATIONS = ("legal_residence", "no_legal_residence", "eu_citizen", "child")
+# Cues whose combination shows danger now (bot/danger.py), found by the "danger" section of bot/rules/<lang>.yml.
+DANGER_CUES = (
+    "threat", "near_time", "now", "past", "self_harm", "overdose", "medical",
+    "taken", "against_will", "held", "violence", "child", "joke",
+)

@@ -48,6 +48,24 @@ ROLE_EXTRAS = {
 }
 
 
+# A first message this long, or with indicator evidence, has told what happened: the form does not ask again.
+TOLD_MIN_WORDS = 8
+# Which form question such a message answers, by the intent that starts the form.
+TOLD_SLOT = {"seek_help": "story", "report_suspicion": "seen"}
+
+
+def told_already(triage, text: str) -> dict[str, str]:
+    """Entities that fill a form question the message has already answered ("what happened?").
+
+    :param triage: the message's triage
+    :param text: the message
+    """
+    slot = TOLD_SLOT.get(triage.intent)
+    if slot and (triage.indicators or len(text.split()) >= TOLD_MIN_WORDS):
+        return {slot: "told"}
+    return {}
+
+
 def buttons(slot: str, language: str) -> list[dict]:
     """Rasa-style buttons for a slot's choices, labelled in ``language``.
 

@@ -138,6 +138,13 @@ class LanguageIdentifier:
         return guesses  # type: ignore[return-value]
 
 
+# One message of four words or more switches the chat when the identifier is this sure of it.
+SWITCH_CONFIDENCE = 0.85
+# Two messages in a row in the same other language switch it at this lower certainty.
+RUN_CONFIDENCE = 0.6
+RUN_MIN_WORDS = 2
+
+
 @lru_cache(maxsize=1)
 def default_identifier() -> LanguageIdentifier:
     """The identifier trained on the project's own corpus, built once per process."""
@@ -145,17 +152,20 @@ def default_identifier() -> LanguageIdentifier:
 
 
 def conversation_language(current: str | None, guess: LanguageGuess, requested: str | None,
-                          word_count: int) -> str:
+                          word_count: int, previous: LanguageGuess | None = None) -> str:
     """The language to answer in, given the one so far and what this message shows.
 
     An explicit request always wins. Otherwise a conversation keeps its language
-    unless a message of some length is clearly in another: one "ok" or a
-    half-English Pidgin line must not flip the chat.
+    unless a message of some length is clearly in another, or two messages in a
+    row are in the same other language: one "ok" or a half-English Pidgin line
+    must not flip the chat, but a person who goes on writing Danish is answered
+    in Danish.
 
     :param current: the conversation's language so far, or None at the start
     :param guess: this message's detected language
     :param requested: a language the writer asked for, if any
     :param word_count: words in this message
+    :param previous: the language detected in the person's message before this one, if any
     """
     if requested in LANGUAGES:
         return requested
@@ -163,6 +173,9 @@ def conversation_language(current: str | None, guess: LanguageGuess, requested: 
         return guess.language
     if guess.language == current:
         return current
-    if guess.language == "th" or (word_count >= 4 and guess.confidence >= 0.85):
+    if guess.language == "th" or (word_count >= 4 and guess.confidence >= SWITCH_CONFIDENCE):
+        return guess.language
+    if (previous is not None and previous.language == guess.language and word_count >= RUN_MIN_WORDS
+            and min(guess.confidence, previous.confidence) >= RUN_CONFIDENCE):
         return guess.language
     return current

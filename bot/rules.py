@@ -26,15 +26,16 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from bot import EXPLOITATION, INDICATORS, LANGUAGES, ROLES, SITUATIONS
+from bot import DANGER_CUES, EXPLOITATION, INDICATORS, LANGUAGES, ROLES, SITUATIONS
 from hotline_nlu.textnorm import fold
 
 RULES_DIR = Path(__file__).parent / "rules"
 GAP = "..."
 MAX_GAP = 3
 FUZZY_MIN_LENGTH = 6
-LAYERS = ("emergency", "indicators", "roles", "exploitation", "languages", "situation")
+LAYERS = ("emergency", "danger", "indicators", "roles", "exploitation", "languages", "situation")
 _LABELS = {
+    "danger": set(DANGER_CUES),
     "indicators": set(INDICATORS),
     "roles": set(ROLES) - {"unknown"},
     "exploitation": set(EXPLOITATION) - {"unknown"},
@@ -54,7 +55,7 @@ class PatternSyntaxError(ValueError):
 class RuleMatch:
     """Words in a message that a rule pattern found.
 
-    :param layer: emergency, indicators, roles, exploitation or languages
+    :param layer: emergency, danger, indicators, roles, exploitation, languages or situation
     :param label: what it shows (an indicator code, a role, a language, ...)
     :param text: the matched words as written
     :param start: character offset of the match
@@ -201,14 +202,15 @@ class RuleLayer:
     """Finds emergency, indicator, role, exploitation and language-name cues in text with spaCy.
 
     :param directory: folder with ``<lang>.yml`` rule files
+    :param only: compile just these layers (checks of one layer run faster); all by default
     """
 
-    def __init__(self, directory: Path = RULES_DIR):
+    def __init__(self, directory: Path = RULES_DIR, only: tuple[str, ...] = LAYERS):
         self.pipelines: dict[str, tuple[Language, Matcher]] = {}
         for language in LANGUAGES:
             if not (directory / f"{language}.yml").exists():
                 continue
-            layers = load_rule_file(language, directory)
+            layers = {layer: labels for layer, labels in load_rule_file(language, directory).items() if layer in only}
             nlp = spacy.blank(_SPACY_LANG[language])
             if language == "th":
                 words = {

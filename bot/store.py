@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot import ROLES, URGENCIES
+from bot.language import LanguageGuess
 from bot.rights import merge_situation
 from bot.triage import Triage, raise_urgency
 
@@ -83,13 +84,21 @@ class Store:
                 "id": str, "created_at": str, "updated_at": str, "language": str,
                 "urgency": str, "urgency_rank": int, "role": str, "exploitation": str,
                 "indicators": str, "status": str, "consent": str, "needs_person_since": str,
-                "situation": str,
+                "situation": str, "danger_question": str, "danger_answer": str, "detected_language": str,
             },
             pk="id", if_not_exists=True,
         )
-        if "situation" not in self.db["conversations"].columns_dict:
+        columns = self.db["conversations"].columns_dict
+        if "situation" not in columns:
             # databases made before conversations remembered the writer's situation
             self.db["conversations"].add_column("situation", str)
+        if "danger_question" not in columns:
+            # databases made before the chat asked "are you in danger right now?"
+            self.db["conversations"].add_column("danger_question", str)
+            self.db["conversations"].add_column("danger_answer", str)
+        if "detected_language" not in columns:
+            # databases made before a run of messages in another language could switch the chat
+            self.db["conversations"].add_column("detected_language", str)
         self.db["messages"].create(
             {
                 "id": int, "conversation_id": str, "sender": str, "text": str,
@@ -234,10 +243,46 @@ class Store:
         self.db["conversations"].update(conversation_id, updates)
         return self.conversation(conversation_id)
 
+    def swap_detected_language(self, conversation_id: str, guess: LanguageGuess) -> LanguageGuess | None:
+        """Keep the language detected in the newest message and return the one detected in the message before.
+
+        :param conversation_id: the conversation
+        :param guess: this message's detected language
+        """
+        previous = self.conversation(conversation_id).get("detected_language")
+        self.db["conversations"].update(conversation_id, {"detected_language": f"{guess.language} {guess.confidence}"})
+        if not previous:
+            return None
+        language, confidence = previous.split()
+        return LanguageGuess(language, float(confidence))
+
+    def ask_danger_question(self, conversation_id: str, held_turn: dict) -> None:
+        """Remember that the chat asked "are you in danger right now?", with the turn it held back.
+
+        :param conversation_id: the conversation
+        :param held_turn: the intent and entities the dialogue gets when the answer is no
+        """
+        self.conversation(conversation_id)
+        self.db["conversations"].update(conversation_id, {"danger_question": json.dumps(held_turn)})
+
+    def take_danger_question(self, conversation_id: str, answer: str) -> dict | None:
+        """The held-back turn of a pending danger question, which this answer ends; None if none was asked.
+
+        :param conversation_id: the conversation
+        :param answer: yes, no, or unanswered (the person wrote something else)
+        """
+        pending = self.conversation(conversation_id).get("danger_question")
+        if not pending:
+            return None
+        self.db["conversations"].update(conversation_id, {"danger_question": None, "danger_answer": answer})
+        return json.loads(pending)
+
     def queue(self) -> list[dict]:
-        """Open conversations, most urgent first, then the longest waiting."""
+        """Open conversations, most urgent first, then those that left "are you in danger?" unanswered, then the longest waiting."""
         rows = self.db["conversations"].rows_where(
-            "status != 'closed'", order_by="urgency_rank desc, coalesce(needs_person_since, updated_at)",
+            "status != 'closed'",
+            order_by="urgency_rank desc, coalesce(danger_answer = 'unanswered', 0) desc, "
+                     "coalesce(needs_person_since, updated_at)",
         )
         return [_decoded(row) for row in rows]
 

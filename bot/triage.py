@@ -11,10 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
 from bot.engine import EngineClient, EngineUnavailable
+
+if TYPE_CHECKING:
+    from bot.semantic import DangerNeighbours
 from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
+from bot.danger import DangerReading, read_danger
 from bot.rights import situation_from_labels
 from bot.rules import RuleLayer, RuleMatch, default_rule_layer
 from hotline_nlu.textnorm import split_words
@@ -30,13 +35,19 @@ RULE_EMERGENCY_CONFIDENCE = 0.9
 # Judged a case: the contract's intents for danger, a victim's own situation and a suspicion about others.
 CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 ENTITY_MIN_CONFIDENCE = 0.5
+LANGUAGE_REQUEST_MAX_WORDS = 6
+# Danger scores (bot/semantic.py) chosen on the blind set's dev half (bench/blind.py --sweep): at or above
+# SEMANTIC_EMERGENCY a case or a message with danger cues is an emergency; at or above SEMANTIC_ASK the chat asks.
+SEMANTIC_EMERGENCY = 0.8
+SEMANTIC_ASK = 0.5
 # Acute signs that make a case "high" when they are not happening this minute.
 HIGH_URGENCY_INDICATORS = frozenset({"minor", "violence", "restricted_movement", "threats"})
 # The most specific writer wins when several cues appear ("I rent out a flat, my tenant ...").
 ROLE_PRECEDENCE = ("buyer", "landlord", "employer", "professional", "third_party", "victim")
 URGENCY_ORDER = ("low", "normal", "high", "emergency")
-# What settled the intent: the emergency rules, the indicator rules overruling an unsure model, or the model.
-DECIDERS = ("emergency_rule", "indicator_rule", "model")
+# What settled the intent: the emergency phrases, the structure of danger cues (bot/danger.py),
+# the indicator rules overruling an unsure model, or the model.
+DECIDERS = ("emergency_rule", "danger_rule", "semantic", "indicator_rule", "model")
 
 
 class TriageInputError(ValueError):
@@ -60,6 +71,8 @@ class Triage:
     engine_used: bool = True
     language_confidence: float = 1.0
     decided_by: str = "model"
+    # signs of danger short of an emergency: the conversation asks "are you in danger right now?"
+    danger_cue: bool = False
     # what the writer says about themself (bot.rights); not part of the contract's output
     situation: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -169,14 +182,15 @@ def _most_common(labels: list[str], default: str) -> str:
 
 
 def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: LanguageGuess,
-          language: str | None = None) -> Triage:
-    """Combine the model's parse, the rule matches and the language guess into one triage.
+          language: str | None = None, danger_score: float | None = None) -> Triage:
+    """Combine the model's parse, the rule matches, the language guess and the danger score into one triage.
 
     :param text: the checked message
     :param parse: the engine's ``/model/parse`` answer, or None when the engine is unavailable
     :param matches: the rule layer's matches in ``text``
     :param guess: the detected language
     :param language: a language given by the caller, which wins over detection
+    :param danger_score: how close the message lies to the emergency examples (``bot.semantic``), if known
     """
     intent, confidence = _model_intent(parse)
     evidence = _evidence(text, parse, matches)
@@ -188,24 +202,35 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
     roles = layers.get("roles", [])
     role = next((r for r in ROLE_PRECEDENCE if r in roles), None)
 
-    danger_now = "emergency" in layers
+    cues = set(layers.get("danger", []))
+    phrase = read_danger(cues, phrase="emergency" in layers)
+    danger = phrase if phrase.emergency or "emergency" in layers else read_danger(cues)
     decided_by = "model"
-    if danger_now:
+    near_emergencies = danger_score is not None and danger_score >= SEMANTIC_EMERGENCY
+    if danger.emergency:
         confidence = max(confidence, RULE_EMERGENCY_CONFIDENCE) if intent == "emergency" else RULE_EMERGENCY_CONFIDENCE
         intent = "emergency"
-        decided_by = "emergency_rule"
+        decided_by = "emergency_rule" if phrase.emergency else "danger_rule"
+    elif near_emergencies and (danger.cue or intent in CASE_INTENTS):
+        # words no pattern knows, but the meaning lies among the emergency examples, and something says danger
+        confidence = max(confidence, danger_score) if intent == "emergency" else danger_score
+        intent = "emergency"
+        decided_by = "semantic"
     elif indicators and intent not in CASE_INTENTS and confidence < 0.5:
         # the model is unsure but the words show exploitation: treat it as a case, not chat
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
         decided_by = "indicator_rule"
-
     # the model alone is not trusted on one or two words ("i odense"): the rules must see danger there
-    # Thai segmentation is only paid for when the model actually says emergency
-    model_sure = (intent == "emergency" and confidence >= MODEL_EMERGENCY_CONFIDENCE
-                  and word_count(text) >= MODEL_EMERGENCY_MIN_WORDS)
-    if danger_now or model_sure:
+    elif intent == "emergency" and (confidence < MODEL_EMERGENCY_CONFIDENCE
+                                    or word_count(text) < MODEL_EMERGENCY_MIN_WORDS):
+        # emergency means both intent and urgency: an unsure model makes it a case that asks
+        intent = "report_suspicion" if role and role != "victim" else "seek_help"
+        danger = DangerReading(False, True, "unsure_model")
+
+    if intent == "emergency":
         urgency = "emergency"
-    elif intent == "emergency" or HIGH_URGENCY_INDICATORS.intersection(indicators):
+    elif HIGH_URGENCY_INDICATORS.intersection(indicators) or danger.cue or (
+            danger_score is not None and danger_score >= SEMANTIC_ASK):
         urgency = "high"
     elif indicators or intent in ("seek_help", "report_suspicion"):
         urgency = "normal"
@@ -217,9 +242,13 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
 
     requested = None
     language_names = [m for m in matches if m.layer == "languages"]
-    if intent == "choose_language" and language_names:
+    # a short message that names a language asks for it ("kan du tale dansk?"), whatever the model thought
+    asks_for_language = language_names and intent not in CASE_INTENTS and (
+        intent == "choose_language" or word_count(text) <= LANGUAGE_REQUEST_MAX_WORDS)
+    if asks_for_language:
         # "broken english" names Pidgin, though "english" alone names English: the longest name wins
         requested = max(language_names, key=lambda m: (len(m.text), m.start)).label
+        intent = "choose_language"
 
     return Triage(
         language=language if language in LANGUAGES else guess.language,
@@ -235,6 +264,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         engine_used=parse is not None,
         language_confidence=1.0 if language in LANGUAGES else guess.confidence,
         decided_by=decided_by,
+        danger_cue=urgency == "high" and (danger.cue or (danger_score or 0.0) >= SEMANTIC_ASK),
         situation=situation_from_labels(layers.get("situation", [])),
     )
 
@@ -245,13 +275,27 @@ class Triager:
     :param engine: client of a running engine, or None to judge with rules only
     :param rules: the spaCy rule layer
     :param identifier: the language identifier
+    :param neighbours: the semantic index (``bot.semantic``); True loads the built one if there is one, None scores nothing
     """
 
     def __init__(self, engine: EngineClient | None, rules: RuleLayer | None = None,
-                 identifier: LanguageIdentifier | None = None):
+                 identifier: LanguageIdentifier | None = None, neighbours: DangerNeighbours | None | bool = True):
         self.engine = engine
         self.rules = rules or default_rule_layer()
         self.identifier = identifier or default_identifier()
+        if neighbours is True:
+            from bot.semantic import default_neighbours
+            neighbours = default_neighbours()
+        self.neighbours = neighbours or None
+
+    async def danger_score(self, text: str) -> float | None:
+        """How close ``text`` lies to the emergency examples, or None without an index.
+
+        :param text: a checked message
+        """
+        if self.neighbours is None:
+            return None
+        return await asyncio.to_thread(self.neighbours.score, text)
 
     async def triage(self, text: object, language: str | None = None) -> Triage:
         """Judge one message; rules alone when the engine is unavailable.
@@ -262,13 +306,15 @@ class Triager:
         checked = check_message(text)
         if language is not None and language not in LANGUAGES:
             raise TriageInputError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        scoring = asyncio.ensure_future(self.danger_score(checked))
         parse = None
         if self.engine is not None:
             try:
                 parse = await self.engine.parse(checked)
             except EngineUnavailable:
                 parse = None
-        return judge(checked, parse, self.rules.analyse(checked), self.identifier.identify(checked), language)
+        return judge(checked, parse, self.rules.analyse(checked), self.identifier.identify(checked), language,
+                     await scoring)
 
     async def triage_many(self, texts: list[object], language: str | None = None,
                           concurrency: int = 4) -> list[Triage | TriageInputError]:

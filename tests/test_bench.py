@@ -57,8 +57,10 @@ def test_false_alarms_are_split_by_what_raised_them():
     rates = bench._alarm_rates(judged)
 
     assert rates["false_alarm_rate"] == 0.4 and rates["emergency_rate"] == 0.1
-    assert rates["by_cause"] == {"emergency_rule": 0.1, "indicator_rule": 0.1, "model": 0.2}
-    assert "xsid 0.400 (emergency 0.100, emergency rule 0.100, indicator rule 0.100, model 0.200, 10)" \
+    assert rates["by_cause"] == {"emergency_rule": 0.1, "danger_rule": 0.0, "semantic": 0.0, "indicator_rule": 0.1,
+                                 "model": 0.2}
+    assert ("xsid 0.400 (emergency 0.100, emergency rule 0.100, danger rule 0.000, semantic 0.000, "
+            "indicator rule 0.100, model 0.200, 10)") \
         == bench._alarm_figures({"xsid": rates})
 
 

@@ -167,12 +167,11 @@ async def test_victim_flow_ends_with_a_case_code(live_client, language):
     assert first["messages"] == [render("seek_help", language), render("flow.safety_check", language)]
     assert [b["choice"] for b in first["buttons"]] == ["yes", "no"]
 
+    # the first message already told what happened: the flow does not ask "what happened?" again
     safe = await say(live_client, conversation, first["buttons"][0]["title"], "yes")
-    assert safe["messages"] == [render("flow.safety_yes", language), render("flow.ask_story", language)]
-    story = await say(live_client, conversation, SEEK_HELP[language] + " ... " + SEEK_HELP[language])
-    assert story["messages"][-1] == render("flow.ask_wants", language)
-    assert [b["choice"] for b in story["buttons"]] == ["information", "person", "get_out", "report"]
-    wants = await say(live_client, conversation, story["buttons"][1]["title"], "person")
+    assert safe["messages"] == [render("flow.safety_yes", language), render("flow.ask_wants", language)]
+    assert [b["choice"] for b in safe["buttons"]] == ["information", "person", "get_out", "report"]
+    wants = await say(live_client, conversation, safe["buttons"][1]["title"], "person")
     assert wants["messages"] == [render("flow.ask_consent", language)]
     done = await say(live_client, conversation, "x", "anonymous")
 
@@ -185,12 +184,23 @@ async def test_victim_flow_ends_with_a_case_code(live_client, language):
     assert "documents_confiscated" in store.conversation(conversation)["indicators"]
 
 
+@pytest.mark.parametrize("language, text", [
+    ("en", "i need help"), ("da", "jeg har brug for hjælp"), ("pcm", "abeg i need help"), ("th", "ขอความช่วยเหลือหน่อยค่ะ"),
+])
+async def test_a_short_first_message_is_asked_what_happened(live_client, language, text):
+    first = await say(live_client, None, text)
+    if first["messages"][-1] != render("flow.safety_check", language):
+        pytest.skip(f"the model did not take {text!r} for seek_help")
+    safe = await say(live_client, first["conversation"], "x", "yes")
+    assert safe["messages"] == [render("flow.safety_yes", language), render("flow.ask_story", language)]
+
+
 async def test_landlord_report_gets_the_checklist(live_client):
     first = await say(live_client, None, "jeg er udlejer og tror kvinderne i min lejlighed bliver tvunget til prostitution")
     conversation = first["conversation"]
-    assert first["messages"] == [render("report_suspicion", "da"), render("flow.ask_seen", "da")]
-    for answer, question in (("mange maend kommer om natten", "flow.ask_where"), ("i odense", "flow.ask_when"),
-                             ("i sidste uge", "flow.ask_child")):
+    # what was seen is in the first message: the flow goes on to where
+    assert first["messages"] == [render("report_suspicion", "da"), render("flow.ask_where", "da")]
+    for answer, question in (("i odense", "flow.ask_when"), ("i sidste uge", "flow.ask_child")):
         reply = await say(live_client, conversation, answer)
         assert reply["messages"] == [render(question, "da")]
     child = await say(live_client, conversation, "ved ikke", "unknown")

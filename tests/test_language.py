@@ -61,3 +61,12 @@ def test_annotations_are_stripped_and_training_data_is_read():
     rows = nlu_examples()
     assert {language for _, _, language in rows} == {"da", "en", "th", "pcm"}
     assert all("](" not in text for text, _, _ in rows)
+
+
+def test_a_run_of_messages_in_another_language_switches():
+    # one unsure Danish line keeps English; a second one in a row switches
+    assert conversation_language("en", LanguageGuess("da", 0.7), None, 5) == "en"
+    assert conversation_language("en", LanguageGuess("da", 0.7), None, 5, LanguageGuess("da", 0.75)) == "da"
+    assert conversation_language("en", LanguageGuess("da", 0.7), None, 5, LanguageGuess("pcm", 0.75)) == "en"
+    assert conversation_language("en", LanguageGuess("da", 0.7), None, 1, LanguageGuess("da", 0.9)) == "en"
+    assert conversation_language("pcm", LanguageGuess("en", 0.5), None, 6, LanguageGuess("en", 0.9)) == "pcm"

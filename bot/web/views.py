@@ -13,7 +13,8 @@ from bot.engine import EngineUnavailable
 from bot.facts import load_opening_hours, placeholders
 from bot.language import LanguageGuess, conversation_language
 from bot.replies import render
-from bot.conversation import CHOICE_VALUES, queued_notice
+from bot import safety_net
+from bot.conversation import CHOICE_VALUES, queued_notice, told_already
 from bot.store import CaseNotFound, ConversationNotFound, normalise_case_code
 from bot.triage import TriageInputError, check_message
 from bot.web.keys import ENGINE, ENGINE_STATE, STORE, TRIAGER
@@ -156,9 +157,10 @@ async def chat(request: web.Request) -> web.Response:
         intent, entities, urgency = "choose", {"choice": choice, "language": language}, before["urgency"]
     else:
         result = await request.app[TRIAGER].triage(text)
+        guess = LanguageGuess(result.language, result.language_confidence)
         language = conversation_language(
-            before["language"], LanguageGuess(result.language, result.language_confidence),
-            picked or result.requested_language, len(text.split()),
+            before["language"], guess, picked or result.requested_language, len(text.split()),
+            store.swap_detected_language(conversation_id, guess),
         )
         result.language = language
         # the dialogue works with what the whole conversation has shown, not this message alone
@@ -169,16 +171,45 @@ async def chat(request: web.Request) -> web.Response:
             entities["rights_topic"] = result.rights_topic
         if judged["situation"]:
             entities["situation"] = ",".join(judged["situation"])
+        entities.update(told_already(result, text))
 
     if before["status"] == "staff":
         # a person has taken over: the bot stays silent
         store.set_message_state(message_id, "held", result)
         return _reply(conversation_id, language, [], "staff", urgency)
+
+    texts: list[str] = []
+    # the status before this turn, or before the question when this answers it: the queue notice is given once
+    status_before = before["status"]
+    if before.get("danger_question"):
+        answer = safety_net.answer_of(choice, result)
+        held_turn = store.take_danger_question(conversation_id, answer or "unanswered")
+        status_before = held_turn.get("status", status_before)
+        if answer == "yes":
+            store.raise_conversation_urgency(conversation_id, "emergency", needs_person=True)
+            intent, urgency = "emergency", "emergency"
+            entities = {**held_turn["entities"], "language": language, "urgency": "emergency"}
+        elif answer == "no":
+            texts.append(render("flow.danger_no", language))
+            intent, entities = held_turn["intent"], {**held_turn["entities"], "language": language}
+        else:
+            # no answer to "are you in danger right now?": a person is alerted, and this message answered
+            store.raise_conversation_urgency(conversation_id, "high", needs_person=True)
+    elif result is not None and safety_net.should_ask(result, before):
+        # ask before the flow goes on; the dialogue gets this turn once the answer is no
+        store.ask_danger_question(conversation_id, {"intent": intent, "entities": entities, "status": before["status"]})
+        ask = safety_net.question(store.conversation(conversation_id)["role"], language)
+        store.set_message_state(message_id, "answered", result)
+        store.add_message(conversation_id, "bot", ask, state="sent")
+        after = store.conversation(conversation_id)
+        return _reply(conversation_id, language, [ask], after["status"], urgency, safety_net.answer_buttons(language))
+
     buttons: list[dict] = []
     try:
         if result is not None and not result.engine_used:
             raise EngineUnavailable("no parse")
-        texts, buttons = await _dialogue(request, conversation_id, intent, entities, urgency, language)
+        dialogue_texts, buttons = await _dialogue(request, conversation_id, intent, entities, urgency, language)
+        texts += dialogue_texts
         state = "answered"
     except EngineUnavailable:
         texts = [render("emergency", language)] if urgency == "emergency" else []
@@ -187,7 +218,7 @@ async def chat(request: web.Request) -> web.Response:
         if store.conversation(conversation_id)["status"] == "bot":
             store.set_status(conversation_id, "queued")
     after = store.conversation(conversation_id)
-    if state == "answered" and before["status"] == "bot" and after["status"] == "queued":
+    if state == "answered" and status_before == "bot" and after["status"] == "queued":
         texts.append(queued_notice(language, dt.datetime.now(dt.timezone.utc)))
     store.set_message_state(message_id, state, result)
     for reply in texts:
