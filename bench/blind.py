@@ -252,9 +252,10 @@ def summary_markdown(report: dict) -> str:
              "scored. Turns: multi-turn conversations where danger shows in a later message.", "",
              table(report["halves"]), ""]
     lockbox, plain = report["halves"]["lockbox"]["all"], report["without_semantic"]["lockbox"]["all"]
-    parts.append(f"Without the semantic check (`bot/semantic.py`), lockbox, all languages: emergency recall "
-                 f"{plain['emergency_recall']:.3f} (with it {lockbox['emergency_recall']:.3f}), false emergency "
-                 f"{plain['false_emergency_rate']:.3f} ({lockbox['false_emergency_rate']:.3f}).")
+    if lockbox != plain:
+        parts.append(f"Without the semantic check (`bot/semantic.py`), lockbox, all languages: emergency recall "
+                     f"{plain['emergency_recall']:.3f} (with it {lockbox['emergency_recall']:.3f}), false emergency "
+                     f"{plain['false_emergency_rate']:.3f} ({lockbox['false_emergency_rate']:.3f}).")
     if "external_emergency_rate" in report:
         rates = ", ".join(f"{source} {rate:.3f}" for source, rate in report["external_emergency_rate"].items())
         parts.append(f"\nExternal everyday requests judged `emergency` (`oos.jsonl`, limit 0.005 per source): {rates}.")

@@ -150,8 +150,19 @@ def ensure_index(settings: Settings | None = None) -> Path:
     return path
 
 
+def enabled() -> bool:
+    """Whether the semantic check is switched on (``HOTLINE_SEMANTIC=1``).
+
+    It is off by default: on the blind set's lockbox half it changed neither emergency recall
+    nor false emergencies (``make bench-blind`` with it on and off, 2026-12-08).
+    """
+    return os.environ.get("HOTLINE_SEMANTIC") == "1"
+
+
 @lru_cache(maxsize=1)
 def default_neighbours() -> DangerNeighbours | None:
-    """The index of the current training data, or None when it has not been built (``hotline train`` builds it)."""
+    """The index of the current training data; None when the check is off or the index is not built."""
+    if not enabled():
+        return None
     path = index_path(training_examples())
     return DangerNeighbours.load(path) if path.exists() else None
