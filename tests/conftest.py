@@ -73,3 +73,18 @@ def run_action(action, slots: dict, sender: str = "nobody", intent: str = "seek_
     tracker = Tracker(sender, slots, {"intent": {"name": intent}}, [], False, None, {}, "")
     events = action.run(dispatcher, tracker, {})
     return dispatcher.messages, events
+
+
+@pytest.fixture
+async def live_client(aiohttp_client, engine_settings):
+    """The gateway, through pytest-aiohttp, in front of the real engine of ``engine_settings``."""
+    from bot.web import init_app
+
+    return await aiohttp_client(init_app(engine_settings))
+
+
+async def say(client, conversation: str | None, text: str, choice: str | None = None) -> dict:
+    """Send one chat message (or button press) and return the gateway's answer, which must be 200."""
+    response = await client.post("/api/chat", json={"conversation": conversation, "text": text, "choice": choice})
+    assert response.status == 200
+    return await response.json()

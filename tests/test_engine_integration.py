@@ -9,9 +9,8 @@ from bot import EXPLOITATION, INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS, ROL
 from bot.engine import EngineClient
 from bot.replies import render
 from bot.rights import rights_answer
-from bot.web import init_app
 from bot.web.keys import STORE
-from tests.conftest import run_hotline
+from tests.conftest import run_hotline, say
 
 pytestmark = pytest.mark.engine
 
@@ -108,13 +107,6 @@ EMERGENCIES = {
 }
 
 
-@pytest.fixture
-async def live_client(aiohttp_client, engine_settings):
-    app = init_app(engine_settings)
-    client = await aiohttp_client(app)
-    return client
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_chat_answers_in_the_writers_language(live_client, language):
     response = await live_client.post("/api/chat", json={"text": GREETINGS[language]})
@@ -151,12 +143,6 @@ SEEK_HELP = {
     "th": "นายจ้างยึดพาสปอร์ตหนูไปแล้วไม่จ่ายเงินเดือน",
     "pcm": "madam seize my passport and she no dey pay me",
 }
-
-
-async def say(client, conversation, text, choice=None):
-    response = await client.post("/api/chat", json={"conversation": conversation, "text": text, "choice": choice})
-    assert response.status == 200
-    return await response.json()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.replies import render
-from bot.web import init_app
+from tests.conftest import say
 
 pytestmark = pytest.mark.engine
 
@@ -22,17 +22,6 @@ PLAIN = {
     "th": "ช่วยอะไรได้บ้างคะ",
     "pcm": "wetin una fit help me do",
 }
-
-
-@pytest.fixture
-async def live_client(aiohttp_client, engine_settings):
-    return await aiohttp_client(init_app(engine_settings))
-
-
-async def say(client, conversation, text):
-    response = await client.post("/api/chat", json={"conversation": conversation, "text": text})
-    assert response.status == 200
-    return await response.json()
 
 
 @pytest.mark.parametrize("language", sorted(REQUESTS))

@@ -3,7 +3,6 @@
 import pytest
 
 from bot.replies import render
-from bot.web import init_app
 from bot.web.keys import STORE
 
 pytestmark = pytest.mark.engine
@@ -19,11 +18,6 @@ CONVERSATIONS = {
     "pcm": ["how far", "i dey work for one woman house, she no dey pay me",
             "she don lock me for store now now and she talk say when her husband come back tonight dem go beat me"],
 }
-
-
-@pytest.fixture
-async def live_client(aiohttp_client, engine_settings):
-    return await aiohttp_client(init_app(engine_settings))
 
 
 @pytest.mark.parametrize("language", sorted(CONVERSATIONS))

@@ -6,8 +6,8 @@ from bot import LANGUAGES
 from bot.replies import render
 from bot.safety_net import answer_buttons, answer_of, question, should_ask
 from bot.triage import Triage
-from bot.web import init_app
 from bot.web.keys import STORE
+from tests.conftest import say
 
 
 def triage(urgency="high", intent="seek_help", cue=False):
@@ -53,17 +53,6 @@ HIGH = {
     "th": "นายจ้างขู่ว่าถ้าหนูไปแจ้งตำรวจ เขาจะทำร้ายครอบครัวหนูที่เมืองไทย",
     "pcm": "madam talk say if i go police she go hurt my family for naija",
 }
-
-
-@pytest.fixture
-async def live_client(aiohttp_client, engine_settings):
-    return await aiohttp_client(init_app(engine_settings))
-
-
-async def say(client, conversation, text, choice=None):
-    response = await client.post("/api/chat", json={"conversation": conversation, "text": text, "choice": choice})
-    assert response.status == 200
-    return await response.json()
 
 
 @pytest.mark.engine
